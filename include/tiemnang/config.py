@@ -1,0 +1,98 @@
+"""Where things live: project paths, the local cluster, the warehouse, landing and export folders."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = PROJECT_ROOT / "sql"
+DAGS_DIR = PROJECT_ROOT / "dags"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+WAREHOUSE_CONN_ID = "tiemnang_warehouse"
+LANDING_VARIABLE = "tiemnang_landing_dir"
+
+
+def local_dir() -> Path:
+    """Home of everything the embedded set-up creates (cluster, Airflow home, demo data)."""
+    return Path(os.environ.get("TIEMNANG_LOCAL_DIR", PROJECT_ROOT / ".local")).resolve()
+
+
+def local_pg_port() -> int:
+    return int(os.environ.get("TIEMNANG_PGPORT", "54329"))
+
+
+LOCAL_PG_USER = "tiemnang"
+LOCAL_WAREHOUSE_DB = "tiemnang"
+LOCAL_AIRFLOW_DB = "airflow"
+
+
+def local_conninfo(dbname: str = LOCAL_WAREHOUSE_DB, user: str = LOCAL_PG_USER) -> str:
+    return f"host=127.0.0.1 port={local_pg_port()} user={user} dbname={dbname}"
+
+
+def airflow_home() -> Path:
+    return Path(os.environ.get("AIRFLOW_HOME", local_dir() / "airflow"))
+
+
+def conninfo_from_airflow_uri(value: str) -> str:
+    """Turn an Airflow connection (URI or JSON form) into a libpq conninfo string."""
+    value = value.strip()
+    if value.startswith("{"):
+        data = json.loads(value)
+        parts = {
+            "host": data.get("host"),
+            "port": data.get("port"),
+            "user": data.get("login"),
+            "password": data.get("password"),
+            "dbname": data.get("schema") or (data.get("extra") or {}).get("dbname"),
+        }
+    else:
+        url = urlsplit(value)
+        if url.scheme.split("+")[0] not in {"postgres", "postgresql"}:
+            raise ValueError(f"{WAREHOUSE_CONN_ID} must be a PostgreSQL connection, got scheme {url.scheme!r}")
+        parts = {
+            "host": unquote(url.hostname or "") or None,
+            "port": url.port,
+            "user": unquote(url.username) if url.username else None,
+            "password": unquote(url.password) if url.password else None,
+            "dbname": unquote(url.path.lstrip("/")) or None,
+        }
+    return " ".join(f"{k}={_quote(str(v))}" for k, v in parts.items() if v not in (None, ""))
+
+
+def _quote(v: str) -> str:
+    if v and all(c not in v for c in " '\\"):
+        return v
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def warehouse_conninfo() -> str:
+    """The warehouse: the Airflow connection `tiemnang_warehouse` when set, else the local cluster."""
+    env = os.environ.get("AIRFLOW_CONN_" + WAREHOUSE_CONN_ID.upper())
+    if env:
+        return conninfo_from_airflow_uri(env)
+    return local_conninfo()
+
+
+def uses_local_warehouse() -> bool:
+    return not os.environ.get("AIRFLOW_CONN_" + WAREHOUSE_CONN_ID.upper())
+
+
+def landing_dir(override: str | os.PathLike | None = None) -> Path:
+    """Landing root: explicit override, TIEMNANG_LANDING_DIR, the Airflow Variable, else .local/landing."""
+    if override:
+        return Path(override).resolve()
+    env = os.environ.get("TIEMNANG_LANDING_DIR")
+    if env:
+        return Path(env).resolve()
+    var = os.environ.get("AIRFLOW_VAR_" + LANDING_VARIABLE.upper())
+    if var:
+        return Path(var).resolve()
+    return local_dir() / "landing"
+
+
+def export_dir() -> Path:
+    return Path(os.environ.get("TIEMNANG_EXPORT_DIR", local_dir() / "exports")).resolve()

@@ -1,0 +1,1 @@
+"""Weekly publication into one schema per province, and exports for commune collectors."""

@@ -1,0 +1,70 @@
+"""Shared fixtures: a real PostgreSQL (the local cluster, or the one AIRFLOW_CONN_TIEMNANG_WAREHOUSE names)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from tiemnang import config, db, localpg, warehouse
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> None:
+    """The local cluster is running (started on demand)."""
+    if config.uses_local_warehouse():
+        localpg.ensure_running()
+
+
+def _admin_conninfo(dbname: str) -> str:
+    return config.local_conninfo(dbname)
+
+
+@pytest.fixture(scope="session")
+def fresh_database(pg_cluster) -> Iterator[str]:
+    """A new, migrated warehouse database for this test session; returns its conninfo, dropped after."""
+    name = f"tiemnang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    conninfo = config.local_conninfo(name)
+    with db.connect(conninfo) as conn:
+        warehouse.prepare(conn)
+    yield conninfo
+    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def wh(fresh_database) -> Iterator[psycopg.Connection]:
+    """A connection to the session's test warehouse; everything a test does is rolled back."""
+    with db.connect(fresh_database) as conn:
+        yield conn
+        conn.rollback()
+
+
+def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
+    """A separate migrated database (for tests that commit); returns (conninfo, drop)."""
+    localpg.ensure_running()
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    conninfo = config.local_conninfo(name)
+    with db.connect(conninfo) as conn:
+        warehouse.prepare(conn)
+
+    def drop() -> None:
+        with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return conninfo, drop
+
+
+@pytest.fixture
+def committed_db(pg_cluster) -> Iterator[str]:
+    """A database of its own for a test that commits (publication, concurrency); dropped after."""
+    conninfo, drop = make_database()
+    yield conninfo
+    drop()
