@@ -252,3 +252,99 @@ LANGUAGE sql STABLE AS $$
     WHERE f.status = 'loaded' AND f.delivery_date <= p_d
     ORDER BY s.ma_truong, f.delivery_date DESC, f.file_id DESC, s.dong DESC
 $$;
+
+-- ---------------------------------------------------------------- mt: matching output for one reference date
+-- Contract between matching and the list rules (docs/design.md). Matching may add columns and tables of
+-- its own; these columns keep their meaning.
+CREATE TABLE mt.record (
+    rec_id        bigint PRIMARY KEY,
+    nguon         text NOT NULL CHECK (nguon IN ('register', 'schools', 'welfare', 'wage_earners', 'household_businesses')),
+    file_id       bigint NOT NULL,
+    dong          bigint NOT NULL,
+    id_nguoi      bigint,                        -- register records only
+    so_ddcn       text,                          -- trusted identifiers only
+    ma_so_bhxh    text,
+    ho_ten        text,
+    ngay_sinh     text,
+    ngay_sinh_dau date,
+    gioi_tinh     smallint,
+    ma_xa         text,                          -- the place the record gives (residence, school, list, business)
+    UNIQUE (nguon, file_id, dong)
+);
+CREATE TABLE mt.record_person (
+    rec_id     bigint PRIMARY KEY,
+    person_id  bigint NOT NULL,
+    quy_tac    text NOT NULL,                    -- the rule or model that placed the record
+    diem       numeric,                          -- match score where a score decided
+    bang_chung jsonb                             -- the evidence that agreed
+);
+CREATE INDEX record_person_person_idx ON mt.record_person (person_id);
+CREATE TABLE mt.person (
+    person_id  bigint PRIMARY KEY,
+    id_nguoi   bigint,                           -- the register person of the cluster (lowest if several)
+    so_ddcn    text,
+    ma_so_bhxh text,
+    ho_ten     text,
+    ngay_sinh  text,
+    gioi_tinh  smallint,
+    khoa_nguoi text NOT NULL                     -- stable across weeks
+);
+CREATE TABLE mt.build (
+    ngay_tham_chieu date PRIMARY KEY,
+    built_at        timestamptz NOT NULL DEFAULT now(),
+    counts          jsonb
+);
+
+-- ---------------------------------------------------------------- lists: built for a reference date
+CREATE TABLE lists.tiem_nang (
+    ngay_tham_chieu date NOT NULL,
+    person_id       bigint NOT NULL,
+    khoa_nguoi      text NOT NULL,
+    id_nguoi        bigint,
+    so_ddcn         text,
+    ma_so_bhxh      text,
+    ho_ten          text,
+    ngay_sinh       text,
+    gioi_tinh       smallint,
+    ma_xa           text NOT NULL,
+    ma_tinh         text NOT NULL,
+    nhom            text NOT NULL,
+    ly_do           text[] NOT NULL,
+    nguon           jsonb NOT NULL,
+    PRIMARY KEY (ngay_tham_chieu, person_id)
+);
+CREATE INDEX tiem_nang_tinh_idx ON lists.tiem_nang (ngay_tham_chieu, ma_tinh);
+CREATE TABLE lists.don_vi_tiem_nang (
+    ngay_tham_chieu  date NOT NULL,
+    ma_so_thue       text NOT NULL,
+    ten_doanh_nghiep text,
+    loai_hinh        text,
+    ma_xa            text NOT NULL,
+    ma_tinh          text NOT NULL,
+    loai             text NOT NULL CHECK (loai IN ('CHUA_DANG_KY', 'DONG_THIEU')),
+    so_lao_dong_thue integer,
+    so_lao_dong_bhxh integer,
+    PRIMARY KEY (ngay_tham_chieu, ma_so_thue)
+);
+CREATE TABLE lists.den_han_dong (
+    ngay_tham_chieu date NOT NULL,
+    id_nguoi        bigint NOT NULL,
+    so_ddcn         text,
+    ma_so_bhxh      text,
+    ho_ten          text,
+    ngay_sinh       text,
+    gioi_tinh       smallint,
+    ma_xa           text,
+    ma_tinh         text,
+    ma_ho           text,
+    loai            text NOT NULL CHECK (loai IN ('BHYT_GD', 'BHXH_TN')),
+    han_dong        date NOT NULL,
+    phuong_thuc     smallint,
+    so_tien         bigint,
+    PRIMARY KEY (ngay_tham_chieu, id_nguoi, loai)
+);
+CREATE TABLE lists.build (
+    ngay_tham_chieu date PRIMARY KEY,
+    built_at        timestamptz NOT NULL DEFAULT now(),
+    counts          jsonb
+);
