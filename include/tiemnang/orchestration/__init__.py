@@ -1,0 +1,1 @@
+"""What the DAG files share: assets, defaults, the reference date of a run, failure alerts."""

@@ -1,0 +1,99 @@
+"""The DAG folder imports cleanly, holds exactly the expected DAGs, and every DAG follows the house policy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tiemnang import config, runner
+from tiemnang.orchestration import common
+
+EXPECTED_DAG_IDS = {
+    "ingest_register_nightly",
+    "ingest_tax_nightly",
+    "ingest_schools_nightly",
+    "ingest_welfare_nightly",
+    "build_lists_nightly",
+    "publish_province_lists_weekly",
+}
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    os.environ.update(runner.airflow_environment())
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(config.DAGS_DIR))
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+
+
+def test_expected_dag_ids(dagbag):
+    assert set(dagbag.dag_ids) == EXPECTED_DAG_IDS
+    assert set(runner.CHAIN) == EXPECTED_DAG_IDS
+
+
+def test_one_dag_per_file_named_after_it(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        assert Path(dag.fileloc).name == f"{dag_id}.py"
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED_DAG_IDS))
+def test_policy(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
+    assert set(dag.tags) <= common.TAGS, f"tags outside the closed set: {set(dag.tags) - common.TAGS}"
+    assert "tiemnang" in dag.tags
+    assert dag.catchup is False
+    assert dag.start_date == common.START_DATE
+    assert str(dag.timezone) in (config.TIMEZONE, f"Timezone('{config.TIMEZONE}')")
+    assert dag.doc_md and "Owner:" in dag.doc_md
+    assert dag_id.endswith(("_nightly", "_weekly"))
+    for task in dag.tasks:
+        assert task.owner == common.OWNER
+        assert task.retries >= 1, f"{task.task_id} has no retries"
+        assert task.on_failure_callback, f"{task.task_id} has no failure callback"
+        verb = task.task_id.split("_")[0]
+        assert verb in {"prepare", "load", "validate", "match", "build", "check", "ensure", "list",
+                        "publish", "export", "summarize"}, f"task id {task.task_id} is not verb_object"
+
+
+def test_schedules(dagbag):
+    nightly = dagbag.dags["ingest_register_nightly"].timetable
+    weekly = dagbag.dags["publish_province_lists_weekly"].timetable
+    assert "0 1 * * *" in nightly.summary
+    assert "0 13 * * 5" in weekly.summary
+    assert dagbag.dags["publish_province_lists_weekly"].deadline is not None
+
+
+@pytest.mark.parametrize("path", sorted(config.DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_dag_file_parses_fast(path):
+    """Parse time of one DAG file in a fresh interpreter, after Airflow itself is imported."""
+    code = (
+        "import time, runpy, airflow.sdk, airflow.timetables.trigger\n"
+        f"t = time.perf_counter(); runpy.run_path({str(path)!r}); print(time.perf_counter() - t)"
+    )
+    env = dict(os.environ, **runner.airflow_environment())
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert float(out.stdout.strip().splitlines()[-1]) < 1.0
+
+
+def test_dag_files_are_thin():
+    for path in config.DAGS_DIR.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path.name
+
+
+def test_heavy_imports_stay_inside_tasks():
+    started = time.perf_counter()
+    for path in config.DAGS_DIR.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        top = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
+        for line in top:
+            assert not any(heavy in line for heavy in ("pandas", "great_expectations", "openpyxl", "psycopg")), line
+    assert time.perf_counter() - started < 5
