@@ -62,6 +62,12 @@ def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
     return conninfo, drop
 
 
+@pytest.fixture(scope="session")
+def database_factory(pg_cluster):
+    """make_database for fixtures of wider scope; the caller drops what it makes."""
+    return make_database
+
+
 @pytest.fixture
 def committed_db(pg_cluster) -> Iterator[str]:
     """A database of its own for a test that commits (publication, concurrency); dropped after."""

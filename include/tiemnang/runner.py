@@ -117,7 +117,11 @@ def run_chain(as_of: date, landing: Path | None = None) -> dict[str, float]:
         started = time.perf_counter()
         now = datetime.now(UTC)
         log.info("running %s for %s", dag_id, as_of)
-        dag_run = dags[dag_id].test(run_after=now, logical_date=now, run_conf=conf)
+        dag = dags[dag_id]
+        # Airflow 3.3.2's dag.test() fails after a successful run of a DAG with a Deadline Alert (it looks
+        # the alert up by its serialized form instead of its id); the alert guards scheduled runs only.
+        dag.deadline = None
+        dag_run = dag.test(run_after=now, logical_date=now, run_conf=conf)
         timings[dag_id] = round(time.perf_counter() - started, 2)
         state = str(getattr(dag_run, "state", "")).lower()
         if not state.endswith("success"):

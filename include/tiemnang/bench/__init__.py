@@ -1,0 +1,5 @@
+"""`tiemnang bench`: the whole chain on a generated world, against the engine's floor and a pandas peer."""
+
+from tiemnang.bench.run import main
+
+__all__ = ["main"]

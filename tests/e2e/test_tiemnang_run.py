@@ -1,0 +1,160 @@
+"""The whole chain through `tiemnang run` (Airflow's DAG runner) on a generated world, checked against its truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tiemnang.generate import generate
+from tiemnang.reference import geography
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+WEEKS = {"2026-11-13": "2026-W46", "2026-11-20": "2026-W47"}
+TIEMNANG = str(Path(sys.executable).with_name("tiemnang"))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    generate(out=out, persons=1500, seed=11)
+    return out
+
+
+@pytest.fixture(scope="module")
+def e2e_warehouse(database_factory):
+    conninfo, drop = database_factory("tiemnang_e2e")
+    yield conninfo
+    drop()
+
+
+def _uri(conninfo: str) -> str:
+    parts = dict(item.split("=", 1) for item in conninfo.split())
+    return f"postgresql://{parts['user']}@{parts['host']}:{parts['port']}/{parts['dbname']}"
+
+
+@pytest.fixture(scope="module")
+def runs(world, e2e_warehouse, tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """`tiemnang run` for the two Fridays, as a user runs it: a new process, warehouse given by the connection."""
+    env = dict(os.environ, AIRFLOW_CONN_TIEMNANG_WAREHOUSE=_uri(e2e_warehouse),
+               TIEMNANG_EXPORT_DIR=str(tmp_path_factory.mktemp("exports")))
+    done = {}
+    for as_of in WEEKS:
+        done[as_of] = subprocess.run([TIEMNANG, "run", "--as-of", as_of, "--landing", str(world / "landing")],
+                                     capture_output=True, text=True, env=env, timeout=900)
+    return done
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_runs_succeed(runs):
+    for as_of, proc in runs.items():
+        assert proc.returncode == 0, f"tiemnang run --as-of {as_of} failed:\n{proc.stderr[-4000:]}"
+        assert "success" in proc.stdout
+
+
+def test_every_province_schema_published_both_weeks(runs, e2e_warehouse):
+    with psycopg.connect(e2e_warehouse) as conn:
+        published = conn.execute("SELECT ma_tinh, array_agg(tuan ORDER BY tuan) FROM ops.publication GROUP BY 1").fetchall()
+        assert {m for m, _ in published} == set(geography.provinces())
+        assert all(weeks == sorted(WEEKS.values()) for _, weeks in published)
+        for ma_tinh in geography.provinces():
+            current = conn.execute(f"SELECT DISTINCT tuan FROM tinh_{ma_tinh}.tiem_nang").fetchall()  # noqa: S608
+            assert current in ([], [("2026-W47",)])
+        total = conn.execute(
+            "SELECT sum(so_tiem_nang), sum(so_den_han) FROM ops.publication WHERE tuan = '2026-W47'").fetchone()
+        assert total[0] > 0 and total[1] > 0
+
+
+def _published(conn, table: str, tuan: str) -> list[dict]:
+    rows = []
+    for ma_tinh in geography.provinces():
+        cur = conn.execute(f"SELECT * FROM tinh_{ma_tinh}.{table}_lich_su WHERE tuan = %s", (tuan,))  # noqa: S608
+        names = [c.name for c in cur.description]
+        rows += [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return rows
+
+
+def test_lists_match_truth(runs, world, e2e_warehouse):
+    """Published rows against the generator's oracle (perfect-identity answer of CONTRACT §4)."""
+    records = {(r["path"], int(r["dong"])): r["person_uid"] for r in _read_csv(world / "truth" / "records.csv")}
+    by_id_nguoi = {r["id_nguoi"]: r["person_uid"] for r in _read_csv(world / "truth" / "persons.csv") if r["id_nguoi"]}
+    with psycopg.connect(e2e_warehouse) as conn:
+        for as_of, tuan in WEEKS.items():
+            expected_dir = world / "truth" / "expected" / as_of
+            expected = {(r["person_uid"], r["nhom"]) for r in _read_csv(expected_dir / "tiem_nang.csv")}
+            got, ambiguous = set(), []
+            for row in _published(conn, "tiem_nang", tuan):
+                uids = set()
+                for src in row["nguon"]:
+                    uid = by_id_nguoi.get(str(src["id_nguoi"])) if src["nguon"] == "register" else records.get(
+                        (src["tep"], int(src["dong"])))
+                    if uid:
+                        uids.add(uid)
+                if len(uids) != 1:
+                    ambiguous.append(row["nguon"])
+                got |= {(uid, row["nhom"]) for uid in uids}
+            assert not ambiguous, f"{tuan}: {len(ambiguous)} rows merge several people or none"
+            assert got == expected, (f"{tuan}: missing {sorted(expected - got)[:10]}, "
+                                     f"unexpected {sorted(got - expected)[:10]}")
+
+            dues = {(r["id_nguoi"], r["loai"], r["han_dong"], int(r["so_tien"]))
+                    for r in _read_csv(expected_dir / "den_han_dong.csv")}
+            got_dues = {(str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["so_tien"])
+                        for r in _published(conn, "den_han_dong", tuan)}
+            assert got_dues == dues
+
+            units = {(r["ma_so_thue"], r["loai"]) for r in _read_csv(expected_dir / "don_vi_tiem_nang.csv")}
+            got_units = {(r["ma_so_thue"], r["loai"]) for r in _published(conn, "don_vi_tiem_nang", tuan)}
+            assert got_units == units
+
+
+def test_second_week_summary_compares_with_first(runs, e2e_warehouse):
+    with psycopg.connect(e2e_warehouse) as conn:
+        rows = [r for ma_tinh in geography.provinces() for r in conn.execute(
+            f"SELECT tuan, so_nguoi, so_moi, so_da_tham_gia FROM tinh_{ma_tinh}.tong_hop_lich_su").fetchall()]  # noqa: S608
+    first = [r for r in rows if r[0] == "2026-W46"]
+    second = [r for r in rows if r[0] == "2026-W47"]
+    assert first and second
+    assert all(so_moi == so_nguoi for _, so_nguoi, so_moi, _ in first), "first published week: every row is new"
+    assert sum(r[2] for r in second) < sum(r[1] for r in second), "second week: some rows were already listed"
+
+
+def test_no_personal_data_in_logs(runs, world):
+    """No so_ddcn, ma_so_bhxh or full name of the input reaches the task logs (CONTRACT privacy; issue 8)."""
+    from tiemnang import config
+
+    text = "".join(p.stdout + p.stderr for p in runs.values())
+    log_dir = config.local_dir() / "airflow" / "logs"
+    if log_dir.exists():
+        text += "".join(p.read_text(errors="replace") for p in log_dir.rglob("*.log"))
+    leaked = defaultdict(int)
+    for person in _read_csv(world / "truth" / "persons.csv"):
+        for field in ("so_ddcn", "ma_so_bhxh", "ho_ten"):
+            value = person.get(field) or ""
+            if len(value) >= 8 and value in text:
+                leaked[field] += 1
+    assert not leaked, f"personal data in logs: {dict(leaked)}"
+
+
+def test_asset_events_carry_figures(runs):
+    from tiemnang import runner
+
+    os.environ.update(runner.airflow_environment())
+    with psycopg.connect(runner.airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+                         .replace("postgresql+psycopg://", "postgresql://")) as conn:
+        extras = [json.loads(e) if isinstance(e, str) else e for (e,) in conn.execute(
+            "SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
+            " WHERE a.name = 'tiemnang_published' ORDER BY e.id DESC LIMIT 1").fetchall()]
+    assert extras and extras[0]["provinces_published"] == 34
