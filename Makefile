@@ -7,7 +7,7 @@ DEMO    := .local/demo
 PERSONS ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup airflow lint lock clean bench
+.PHONY: demo test setup airflow lint lock clean bench browser
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +26,12 @@ demo: setup
 	$(BIN)/tiemnang run --as-of 2026-11-20 --landing $(DEMO)/landing
 	$(BIN)/tiemnang summary --weeks 2
 
+## browser: Debian's Chromium for the UI plugin's browser test (installed with apt when missing)
+browser:
+	command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
 ## test: the same set-up, then lint and the full test suite
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

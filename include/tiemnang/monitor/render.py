@@ -1,0 +1,167 @@
+"""HTML of the monitoring page: Vietnamese labels for officers, small inline SVG bar charts, no scripts."""
+
+from __future__ import annotations
+
+import unicodedata
+from html import escape
+from urllib.parse import urlencode
+
+GROUP_LABELS: dict[str, str] = {
+    "BB_NLD": "Người lao động chưa tham gia BHXH bắt buộc",
+    "BB_CHU_HKD": "Chủ hộ kinh doanh chưa tham gia BHXH",
+    "NSNN_DONG": "Đối tượng ngân sách nhà nước đóng BHYT",
+    "HO_TRO_CAN_NGHEO": "Hộ cận nghèo được hỗ trợ BHYT",
+    "HO_TRO_DTTS": "Người dân tộc thiểu số được hỗ trợ BHYT",
+    "HO_TRO_HSSV": "Học sinh, sinh viên",
+    "HO_TRO_NLNDM": "Hộ nông, lâm, ngư, diêm nghiệp",
+    "DUNG_BHXH_TN": "Dừng đóng BHXH tự nguyện",
+    "DUNG_BHYT_GD": "Dừng BHYT hộ gia đình",
+    "THANH_VIEN_HO": "Thành viên hộ chưa có BHYT",
+}
+SOURCE_LABELS = {"register": "Cơ sở dữ liệu BHXH", "tax": "Cơ quan thuế", "schools": "Trường học",
+                 "welfare": "UBND xã (danh sách chính sách)"}
+TITLE = "Tiềm năng BHXH, BHYT"
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.2rem;color:#1a202c;font-size:14px}
+h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #e2e8f0}
+table{border-collapse:collapse;margin:.3rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #edf2f7;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f7fafc}
+.ok{color:#276749}.warn{color:#b7791f}.bad{color:#c53030}.muted{color:#718096}
+nav a{margin-right:.8rem}form{margin:.4rem 0}svg text{font-family:inherit;font-size:12px}
+"""
+
+
+def t(text: str) -> str:
+    """Escaped NFC text (Vietnamese labels may come in decomposed form from data)."""
+    return escape(unicodedata.normalize("NFC", str(text)))
+
+
+def num(value) -> str:
+    if value is None:
+        return "—"
+    return f"{int(value):,}".replace(",", ".")
+
+
+def delta(value: int | None) -> str:
+    if value is None:
+        return '<span class="muted">—</span>'
+    css = "muted" if value == 0 else ("warn" if value > 0 else "ok")
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f'<span class="{css}">{sign}{num(abs(value))}</span>'
+
+
+def link(base: str, path: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return escape(f"{base}{path}" + (f"?{query}" if query else ""))
+
+
+def page(title: str, body: str, base: str) -> str:
+    return (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{t(title)} · {t(TITLE)}</title><style>{_CSS}</style></head><body>"
+        f'<nav><a href="{link(base, "/")}">Tổng quan</a>'
+        f'<a href="{link(base, "/cach-ly")}">Dòng bị cách ly</a></nav>'
+        f"<h1>{t(title)}</h1>{body}</body></html>"
+    )
+
+
+def week_selector(weeks: list[dict], current: str, base: str, path: str, **keep) -> str:
+    options = "".join(
+        f'<option value="{t(w["tuan"])}"{" selected" if w["tuan"] == current else ""}>'
+        f'{t(w["tuan"])} (ngày {w["ngay_tham_chieu"]:%d/%m/%Y}, {w["so_tinh"]} tỉnh)</option>'
+        for w in weeks
+    )
+    if current not in {w["tuan"] for w in weeks}:
+        options = f'<option value="{t(current)}" selected>{t(current)} (chưa công bố)</option>' + options
+    hidden = "".join(f'<input type="hidden" name="{t(k)}" value="{t(v)}">' for k, v in keep.items() if v)
+    return (f'<form method="get" action="{link(base, path)}"><label>Tuần: <select name="tuan">{options}</select>'
+            f"</label>{hidden} <button type=\"submit\">Xem</button></form>")
+
+
+def bar_chart(rows: list[tuple[str, int, int | None]], title: str) -> str:
+    """Horizontal bars: this week (dark) and, when known, last week (light) per label."""
+    if not rows:
+        return ""
+    label_w, bar_w, row_h = 330, 360, 26
+    top = max([max(v, p or 0) for _, v, p in rows] + [1])
+    height = row_h * len(rows) + 30
+    parts = [f'<svg role="img" aria-label="{t(title)}" width="{label_w + bar_w + 90}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{t(title)}</title>']
+    for i, (label, value, previous) in enumerate(rows):
+        y = 4 + i * row_h
+        w_now = round(bar_w * value / top)
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{t(label)}</text>')
+        if previous is not None:
+            w_prev = round(bar_w * previous / top)
+            parts.append(f'<rect x="{label_w}" y="{y + 12}" width="{w_prev}" height="7" fill="#cbd5e0">'
+                         f"<title>Tuần trước: {num(previous)}</title></rect>")
+        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{w_now}" height="10" fill="#2b6cb0">'
+                     f"<title>Tuần này: {num(value)}</title></rect>")
+        parts.append(f'<text x="{label_w + w_now + 6}" y="{y + 12}">{num(value)}</text>')
+    legend_y = height - 8
+    parts.append(f'<rect x="{label_w}" y="{legend_y - 9}" width="12" height="9" fill="#2b6cb0"/>'
+                 f'<text x="{label_w + 16}" y="{legend_y}">Tuần này</text>'
+                 f'<rect x="{label_w + 90}" y="{legend_y - 9}" width="12" height="9" fill="#cbd5e0"/>'
+                 f'<text x="{label_w + 106}" y="{legend_y}">Tuần trước</text></svg>')
+    return "".join(parts)
+
+
+def groups_table(groups: dict[str, dict], has_previous: bool) -> str:
+    order = [g for g in GROUP_LABELS if g in groups] + sorted(set(groups) - set(GROUP_LABELS))
+    rows = []
+    for g in order:
+        e = groups[g]
+        change = e["so_nguoi"] - e["so_nguoi_truoc"] if has_previous else None
+        rows.append(f"<tr><td>{t(GROUP_LABELS.get(g, g))} <span class=\"muted\">({t(g)})</span></td>"
+                    f'<td class="n">{num(e["so_nguoi"])}</td><td class="n">{delta(change)}</td>'
+                    f'<td class="n">{num(e["so_moi"])}</td><td class="n">{num(e["so_da_tham_gia"])}</td></tr>')
+    total = {k: sum(e[k] for e in groups.values()) for k in ("so_nguoi", "so_moi", "so_da_tham_gia", "so_nguoi_truoc")}
+    change = total["so_nguoi"] - total["so_nguoi_truoc"] if has_previous else None
+    rows.append(f'<tr><th>Tổng cộng</th><th class="n">{num(total["so_nguoi"])}</th><th class="n">{delta(change)}</th>'
+                f'<th class="n">{num(total["so_moi"])}</th><th class="n">{num(total["so_da_tham_gia"])}</th></tr>')
+    chart = bar_chart([(GROUP_LABELS.get(g, g), groups[g]["so_nguoi"],
+                        groups[g]["so_nguoi_truoc"] if has_previous else None) for g in order],
+                      "Số người tiềm năng theo nhóm")
+    return ('<table><tr><th>Nhóm đối tượng</th><th class="n">Số người</th><th class="n">So với tuần trước</th>'
+            '<th class="n">Mới</th><th class="n">Đã tham gia</th></tr>' + "".join(rows) + "</table>" + chart)
+
+
+def quarantine_table(counts: list[dict], base: str, tuan: str, show_province: bool,
+                     province_names: dict[str, str]) -> str:
+    if not counts:
+        return '<p class="ok">Không có dòng nào bị cách ly trong các tệp giao tuần này.</p>'
+    head = "<th>Tỉnh</th>" if show_province else ""
+    rows = []
+    for c in counts:
+        cell = f"<td>{t(province_names.get(c['ma_tinh'], 'Chưa xác định tỉnh'))}</td>" if show_province else ""
+        href = link(base, "/cach-ly", tuan=tuan, tinh=c["ma_tinh"] or "-", ly_do=c["ly_do"])
+        rows.append(f'<tr>{cell}<td><a href="{href}">{t(c["ly_do"])}</a></td><td>{t(c["mo_ta"])}</td>'
+                    f'<td class="n">{num(c["so_dong"])}</td><td class="n">{num(c["so_tep"])}</td></tr>')
+    return (f'<table><tr>{head}<th>Mã lý do</th><th>Giải thích</th><th class="n">Số mục</th>'
+            '<th class="n">Trong đó cả tệp</th></tr>' + "".join(rows) + "</table>")
+
+
+def dq_table(results: list[dict]) -> str:
+    if not results:
+        return '<p class="muted">Chưa có kết quả kiểm tra chất lượng dữ liệu cho các tệp giao tuần này.</p>'
+    passed = sum(1 for r in results if r["success"])
+    failed_hard = sum(1 for r in results if not r["success"] and r["severity"] == "hard")
+    failed_soft = len(results) - passed - failed_hard
+    summary = (f'<p>Đạt: <b class="ok">{num(passed)}</b> · Không đạt (nghiêm trọng): '
+               f'<b class="bad">{num(failed_hard)}</b> · Không đạt (cảnh báo): <b class="warn">{num(failed_soft)}</b></p>')
+    rows = []
+    for r in results:
+        status = ('<span class="ok">Đạt</span>' if r["success"] else
+                  '<span class="bad">Không đạt</span>' if r["severity"] == "hard" else '<span class="warn">Cảnh báo</span>')
+        rows.append(f'<tr><td>{status}</td><td>{t(r["suite"])}</td><td>{t(r["expectation"])}</td>'
+                    f'<td>{t(r["column_name"] or "")}</td><td class="n">{num(r["unexpected_count"])}</td>'
+                    f'<td class="n">{num(r["element_count"])}</td><td>{t(r["path"] or "")}</td></tr>')
+    return (summary + '<table><tr><th>Kết quả</th><th>Bộ kiểm tra</th><th>Điều kiện</th><th>Cột</th>'
+            '<th class="n">Số dòng sai</th><th class="n">Số dòng</th><th>Tệp</th></tr>' + "".join(rows) + "</table>")
+
+
+def publication_cell(p: dict) -> str:
+    if p.get("published_at"):
+        return f'<span class="ok">Đã công bố</span> <span class="muted">{p["published_at"]:%d/%m/%Y %H:%M}</span>'
+    return '<span class="bad">Chưa công bố</span>'
