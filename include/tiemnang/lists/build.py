@@ -1,0 +1,58 @@
+"""Build lists.tiem_nang, lists.don_vi_tiem_nang, lists.den_han_dong and ops.unplaced for one D."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+import psycopg
+
+from tiemnang import db
+
+log = logging.getLogger(__name__)
+
+# Work tables first (register persons, coverage), then one file per source of leads, then the lists.
+STEPS = (
+    "lists/work_register",
+    "lists/work_coverage",
+    "lists/leads_wage_earners",
+    "lists/leads_household_businesses",
+    "lists/leads_welfare",
+    "lists/leads_students",
+    "lists/leads_register",
+    "lists/tiem_nang",
+    "lists/don_vi_tiem_nang",
+    "lists/den_han_dong",
+    "lists/theo_doi",
+)
+
+
+def build_lists(conn: psycopg.Connection, as_of: date, *, commit: bool = True) -> dict[str, object]:
+    """Replace the lists of reference date `as_of` (delete-then-insert by D); returns their counts."""
+    params = {"d": as_of}
+    if not conn.execute("SELECT 1 FROM mt.build WHERE ngay_tham_chieu = %s", (as_of,)).fetchone():
+        log.warning("no matching recorded in mt.build for %s; building from the mt.* tables as they are", as_of)
+    for step in STEPS:
+        db.run(conn, step, params)
+    counts = _counts(conn, as_of)
+    conn.execute(
+        "INSERT INTO lists.build (ngay_tham_chieu, counts) VALUES (%s, %s)"
+        " ON CONFLICT (ngay_tham_chieu) DO UPDATE SET built_at = now(), counts = EXCLUDED.counts",
+        (as_of, json.dumps(counts)),
+    )
+    if commit:
+        conn.commit()
+    log.info("lists for %s: %s", as_of, counts)
+    return counts
+
+
+def _counts(conn: psycopg.Connection, as_of: date) -> dict[str, object]:
+    rows = db.fetch(conn, "lists/counts", {"d": as_of})
+    counts: dict[str, object] = {"tiem_nang_theo_nhom": {}}
+    for name, key, value in rows:
+        if name == "nhom":
+            counts["tiem_nang_theo_nhom"][key] = value
+        else:
+            counts[name] = value
+    return counts

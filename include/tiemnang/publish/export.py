@@ -1,0 +1,139 @@
+"""Workbooks for commune collectors: one .xlsx per commune and week, headers modelled on forms D03-TS/D05-TS."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from tiemnang import db
+from tiemnang.publish.schemas import schema_name
+from tiemnang.reference import geography
+
+log = logging.getLogger(__name__)
+
+GIOI_TINH = {1: "Nam", 2: "Nữ"}
+LOAI_DEN_HAN = {"BHYT_GD": "BHYT hộ gia đình", "BHXH_TN": "BHXH tự nguyện"}
+LOAI_DON_VI = {"CHUA_DANG_KY": "Chưa đăng ký tham gia", "DONG_THIEU": "Đóng thiếu lao động"}
+NGUON = {"register": "CSDL BHXH", "schools": "Danh sách HSSV", "welfare": "Danh sách của UBND xã",
+         "wage_earners": "Khấu trừ thuế TNCN", "household_businesses": "Hộ kinh doanh"}
+
+# (sheet name, title, [(header, width)])
+SHEETS = {
+    "tiem_nang": ("Tiềm năng", "DANH SÁCH NGƯỜI TIỀM NĂNG THAM GIA BHXH, BHYT", [
+        ("STT", 6), ("Họ và tên", 28), ("Ngày sinh", 12), ("Giới tính", 9), ("Số định danh cá nhân", 16),
+        ("Mã số BHXH", 13), ("Nhóm đối tượng", 44), ("Mã nhóm", 18), ("Thuộc các nhóm", 30),
+        ("Nguồn dữ liệu", 60), ("Kết quả vận động", 24)]),
+    "den_han_dong": ("Đến hạn đóng", "DANH SÁCH NGƯỜI ĐẾN HẠN ĐÓNG BHYT HỘ GIA ĐÌNH, BHXH TỰ NGUYỆN", [
+        ("STT", 6), ("Họ và tên", 28), ("Mã số BHXH", 13), ("Số định danh cá nhân", 16), ("Ngày sinh", 12),
+        ("Giới tính", 9), ("Mã hộ gia đình", 14), ("Loại", 20), ("Hạn đóng", 12),
+        ("Phương thức đóng (tháng)", 12), ("Số tiền phải đóng (đồng)", 16), ("Ghi chú", 24)]),
+    "don_vi_tiem_nang": ("Đơn vị tiềm năng", "DANH SÁCH DOANH NGHIỆP CHƯA THAM GIA HOẶC ĐÓNG THIẾU BHXH", [
+        ("STT", 6), ("Mã số thuế", 16), ("Tên doanh nghiệp", 40), ("Loại hình", 10), ("Tình trạng", 22),
+        ("Số lao động (thuế)", 12), ("Số lao động đóng BHXH", 12), ("Chênh lệch", 11), ("Ghi chú", 24)]),
+}
+
+
+def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path) -> list[Path]:
+    """Write `<out_dir>/<tuan>/<ma_tinh>/<ma_xa>.xlsx` for every commune with rows in the week; returns the paths."""
+    import xlsxwriter
+
+    idents = {"schema": schema_name(ma_tinh)}
+    target = Path(out_dir) / tuan / ma_tinh
+    target.mkdir(parents=True, exist_ok=True)
+    ten_tinh = geography.provinces().get(ma_tinh, ma_tinh)
+    paths = []
+    with db.connect(conninfo) as conn:
+        for ma_xa, ten_xa, ngay in db.fetch(conn, "publish/export_communes", {"tuan": tuan}, idents):
+            params = {"tuan": tuan, "ma_xa": ma_xa}
+            rows = {name: db.fetch(conn, f"publish/export_{name}", params, idents) for name in SHEETS}
+            path = target / f"{ma_xa}.xlsx"
+            with xlsxwriter.Workbook(path) as book:
+                styles = _styles(book)
+                heading = (f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", f"Xã/phường: {ten_xa} (mã {ma_xa})",
+                           f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}")
+                for name, (sheet_name, title, columns) in SHEETS.items():
+                    _sheet(book, styles, sheet_name, title, heading, columns, [_cells(name, r) for r in rows[name]])
+            paths.append(path)
+    log.info("exported %d commune workbooks for province %s, week %s", len(paths), ma_tinh, tuan)
+    return paths
+
+
+def _styles(book) -> dict:
+    return {
+        "agency": book.add_format({"bold": True, "font_size": 11}),
+        "title": book.add_format({"bold": True, "font_size": 14, "align": "center"}),
+        "sub": book.add_format({"italic": True, "align": "center"}),
+        "header": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                                   "text_wrap": True, "bg_color": "#DDEBF7"}),
+        "number": book.add_format({"border": 1, "align": "center", "italic": True, "font_size": 9}),
+        "cell": book.add_format({"border": 1, "valign": "top", "text_wrap": True}),
+        "money": book.add_format({"border": 1, "num_format": "#,##0", "valign": "top"}),
+        "date": book.add_format({"border": 1, "num_format": "dd/mm/yyyy", "valign": "top"}),
+        "sign": book.add_format({"bold": True, "align": "center"}),
+    }
+
+
+def _sheet(book, styles, sheet_name, title, heading, columns, rows) -> None:
+    ws = book.add_worksheet(sheet_name)
+    last = len(columns) - 1
+    ws.write(0, 0, "BẢO HIỂM XÃ HỘI VIỆT NAM", styles["agency"])
+    ws.write(1, 0, heading[0], styles["agency"])
+    ws.merge_range(3, 0, 3, last, title, styles["title"])
+    ws.merge_range(4, 0, 4, last, heading[1], styles["sub"])
+    ws.merge_range(5, 0, 5, last, heading[2], styles["sub"])
+    header_row = 7
+    for col, (text, width) in enumerate(columns):
+        ws.set_column(col, col, width)
+        ws.write(header_row, col, text, styles["header"])
+        ws.write(header_row + 1, col, col + 1, styles["number"])     # the forms' row of column numbers
+    ws.set_row(header_row, 32)
+    ws.freeze_panes(header_row + 2, 2)
+    for i, cells in enumerate(rows, start=1):
+        r = header_row + 1 + i
+        ws.write_number(r, 0, i, styles["cell"])
+        for col, value in enumerate(cells, start=1):
+            if isinstance(value, date):
+                ws.write_datetime(r, col, value, styles["date"])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, col, value, styles["money"])
+            else:
+                ws.write(r, col, "" if value is None else value, styles["cell"])
+        for col in range(len(cells) + 1, last + 1):
+            ws.write_blank(r, col, None, styles["cell"])
+    if rows:
+        ws.autofilter(header_row, 0, header_row + 1 + len(rows), last)
+    foot = header_row + len(rows) + 3
+    ws.write(foot, 1, f"Tổng số: {len(rows)}", styles["agency"])
+    ws.write(foot + 1, last - 1 if last > 2 else last, "Ngày ….. tháng ….. năm ……", styles["sub"])
+    ws.write(foot + 2, 1, "Người lập biểu", styles["sign"])
+    ws.write(foot + 2, last - 1 if last > 2 else last, "Giám đốc", styles["sign"])
+
+
+def _cells(name: str, row: tuple) -> list:
+    if name == "tiem_nang":
+        ho_ten, ngay_sinh, gioi_tinh, so_ddcn, ma_so_bhxh, ten_nhom, nhom, ly_do, nguon = row
+        return [ho_ten, _ngay_sinh(ngay_sinh), GIOI_TINH.get(gioi_tinh, ""), so_ddcn, ma_so_bhxh, ten_nhom, nhom,
+                ly_do, _nguon(nguon)]
+    if name == "den_han_dong":
+        ho_ten, ma_so_bhxh, so_ddcn, ngay_sinh, gioi_tinh, ma_ho, loai, han_dong, phuong_thuc, so_tien = row
+        return [ho_ten, ma_so_bhxh, so_ddcn, _ngay_sinh(ngay_sinh), GIOI_TINH.get(gioi_tinh, ""), ma_ho,
+                LOAI_DEN_HAN.get(loai, loai), han_dong, phuong_thuc, so_tien]
+    ma_so_thue, ten, loai_hinh, loai, thue, bhxh = row
+    return [ma_so_thue, ten, loai_hinh, LOAI_DON_VI.get(loai, loai), thue, bhxh, (thue or 0) - (bhxh or 0)]
+
+
+def _ngay_sinh(value: str | None) -> str:
+    """`YYYY-MM-DD` / `YYYY-MM` / `YYYY` as Vietnamese readers write them: dd/mm/yyyy, mm/yyyy, yyyy."""
+    return "/".join(reversed(value.split("-"))) if value else ""
+
+
+def _nguon(items: list[dict]) -> str:
+    parts = []
+    for item in items or []:
+        label = NGUON.get(item.get("nguon"), item.get("nguon"))
+        if item.get("nguon") == "register":
+            parts.append(f"{label} (mã người {item.get('id_nguoi')})")
+        else:
+            parts.append(f"{label}: {item.get('tep')}, dòng {item.get('dong')}")
+    return "; ".join(parts)

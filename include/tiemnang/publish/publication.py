@@ -1,0 +1,50 @@
+"""Publish one province's week atomically: history replaced, tong_hop computed, current tables switched."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from tiemnang import db
+from tiemnang.publish.schemas import schema_name
+
+log = logging.getLogger(__name__)
+
+HISTORY_STEPS = ("publish/history_tiem_nang", "publish/history_don_vi_tiem_nang",
+                 "publish/history_den_han_dong", "publish/history_tong_hop")
+
+
+def iso_week(as_of: date) -> str:
+    """The week label `YYYY-Www` of a reference date (ISO week)."""
+    year, week, _ = as_of.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def publish_province(conninfo: str | None, ma_tinh: str, as_of: date) -> dict[str, object]:
+    """Publish the lists of D for one province in ONE transaction; returns the week's counts.
+
+    Readers see the previous week or this week, never a mix or an empty table (DELETE + INSERT under MVCC).
+    Only a week at least as recent as the greatest published week replaces the current tables.
+    """
+    tuan = iso_week(as_of)
+    params = {"ma_tinh": ma_tinh, "tuan": tuan, "d": as_of}
+    idents = {"schema": schema_name(ma_tinh)}
+    with db.transaction(conninfo) as conn:
+        db.run(conn, "publish/lock", params)
+        if not conn.execute("SELECT 1 FROM lists.build WHERE ngay_tham_chieu = %s", (as_of,)).fetchone():
+            raise LookupError(f"no lists built for {as_of}; run build_lists first")
+        for step in HISTORY_STEPS:
+            db.run(conn, step, params, idents)
+        latest = conn.execute(
+            "SELECT coalesce(max(tuan), '') FROM ops.publication WHERE ma_tinh = %s", (ma_tinh,)
+        ).fetchone()[0]
+        is_current = tuan >= latest
+        if is_current:
+            db.run(conn, "publish/switch_current", params, idents)
+        counts = dict(zip(("tiem_nang", "don_vi_tiem_nang", "den_han_dong", "tong_hop"),
+                          db.fetch(conn, "publish/week_counts", params, idents)[0], strict=True))
+        db.run(conn, "publish/record", {**params, **counts})
+        removed = db.fetch(conn, "publish/retention", params, idents)[0][0]
+    result = {"ma_tinh": ma_tinh, "tuan": tuan, "current": is_current, "weeks_removed": removed, **counts}
+    log.info("published %s", result)
+    return result

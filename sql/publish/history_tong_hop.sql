@@ -1,0 +1,62 @@
+-- The week's summary (CONTRACT §4.4) per commune and nhom, against the previous published week of the
+-- province: so_moi = this week's rows not on that list; so_da_tham_gia = that list's rows (counted in its
+-- commune and nhom) not on this week's list and holding on D the coverage their group lacked
+-- (lists.theo_doi, computed by the build for D). "The same person" across weeks: a shared khoa_nguoi,
+-- so_ddcn, ma_so_bhxh, register id or source record. Identifier: schema.
+DELETE FROM {{ schema }}.tong_hop_lich_su WHERE tuan = %(tuan)s;
+
+WITH previous AS (
+    SELECT max(tuan) AS tuan FROM ops.publication WHERE ma_tinh = %(ma_tinh)s AND tuan < %(tuan)s
+), week_rows AS (
+    SELECT (t.tuan = %(tuan)s) AS this_week, t.ngay_tham_chieu, t.khoa_nguoi, t.ma_xa, t.nhom,
+           t.so_ddcn, t.ma_so_bhxh, t.id_nguoi, t.nguon
+    FROM {{ schema }}.tiem_nang_lich_su t
+    WHERE t.tuan = %(tuan)s OR t.tuan = (SELECT tuan FROM previous)
+), week_keys AS (
+    SELECT w.this_week, w.khoa_nguoi, k.khoa
+    FROM week_rows w
+    CROSS JOIN LATERAL (
+        SELECT 'k:' || w.khoa_nguoi
+        UNION ALL SELECT 'd:' || w.so_ddcn WHERE w.so_ddcn IS NOT NULL
+        UNION ALL SELECT 'b:' || w.ma_so_bhxh WHERE w.ma_so_bhxh IS NOT NULL
+        UNION ALL SELECT 'r:' || w.id_nguoi WHERE w.id_nguoi IS NOT NULL
+        UNION ALL SELECT CASE WHEN e ->> 'nguon' = 'register' THEN 'r:' || (e ->> 'id_nguoi')
+                              ELSE 's:' || (e ->> 'tep') || '#' || (e ->> 'dong') END
+                  FROM jsonb_array_elements(w.nguon) e
+    ) k (khoa)
+), seen_in_other_week AS (
+    SELECT DISTINCT a.this_week, a.khoa_nguoi
+    FROM week_keys a
+    JOIN week_keys b ON b.khoa = a.khoa AND b.this_week <> a.this_week
+), this_week AS (
+    SELECT w.ma_xa, w.nhom, count(*) AS so_nguoi,
+           count(*) FILTER (WHERE s.khoa_nguoi IS NULL) AS so_moi
+    FROM week_rows w
+    LEFT JOIN seen_in_other_week s ON s.this_week AND s.khoa_nguoi = w.khoa_nguoi
+    WHERE w.this_week
+    GROUP BY w.ma_xa, w.nhom
+), last_week AS (
+    SELECT w.ma_xa, w.nhom,
+           count(*) FILTER (
+               WHERE s.khoa_nguoi IS NULL
+                 AND (('BHYT' = ANY (n.bao_hiem_thieu) AND f.co_bhyt)
+                      OR ('BHXH_BB' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_bb)
+                      OR ('BHXH_TN' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_tn))
+           ) AS so_da_tham_gia
+    FROM week_rows w
+    JOIN lists.nhom n USING (nhom)
+    LEFT JOIN seen_in_other_week s ON NOT s.this_week AND s.khoa_nguoi = w.khoa_nguoi
+    LEFT JOIN lists.theo_doi f ON f.ngay_tham_chieu = %(d)s AND f.ngay_truoc = w.ngay_tham_chieu
+                               AND f.khoa_nguoi = w.khoa_nguoi
+    WHERE NOT w.this_week
+    GROUP BY w.ma_xa, w.nhom
+)
+INSERT INTO {{ schema }}.tong_hop_lich_su (tuan, ngay_tham_chieu, ma_xa, ten_xa, nhom, so_nguoi, so_moi,
+                                           so_da_tham_gia)
+SELECT %(tuan)s, %(d)s, ma_xa, x.ten_xa, nhom,
+       coalesce(c.so_nguoi, 0), coalesce(c.so_moi, 0), coalesce(l.so_da_tham_gia, 0)
+FROM this_week c
+FULL JOIN last_week l USING (ma_xa, nhom)
+JOIN lists.nhom n USING (nhom)
+LEFT JOIN ref.commune x USING (ma_xa)
+ORDER BY ma_xa, n.uu_tien;

@@ -1,0 +1,48 @@
+"""Exports for commune collectors: one workbook per commune with its three lists and Vietnamese headers."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "sql"))
+from lists_world import XA_79_A, XA_79_B, World  # noqa: E402
+
+from tiemnang import db  # noqa: E402
+from tiemnang.lists import build_lists  # noqa: E402
+from tiemnang.publish import publish_province  # noqa: E402
+from tiemnang.publish.export import export_province  # noqa: E402
+
+D = date(2026, 6, 19)
+
+
+def test_one_workbook_per_commune(committed_db, tmp_path):
+    import openpyxl
+
+    with db.connect(committed_db) as conn:
+        w = World(conn, delivered=date(2026, 6, 1))
+        w.enterprise("0300000001", XA_79_B)
+        w.person(w.welfare(XA_79_A, "CN", ngay_sinh="1950-07"), ho_ten="Hoàng Thị Én", ngay_sinh="1950-07")
+        w.person(w.register(1, XA_79_A, "HH1"), ho_ten="Nguyễn Văn Hùng")
+        w.coverage(1, "BHYT", date(2025, 7, 1), date(2026, 6, 30), doi_tuong="GD", phuong_thuc=12, thu_tu=1)
+        build_lists(conn, D)
+    publish_province(committed_db, "79", D)
+
+    paths = export_province(committed_db, "79", "2026-W25", tmp_path)
+
+    assert sorted(p.name for p in paths) == [f"{XA_79_A}.xlsx", f"{XA_79_B}.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{XA_79_A}.xlsx")
+    assert book.sheetnames == ["Tiềm năng", "Đến hạn đóng", "Đơn vị tiềm năng"]
+    sheet = book["Tiềm năng"]
+    assert sheet["A1"].value == "BẢO HIỂM XÃ HỘI VIỆT NAM"
+    assert "Phường Thủ Dầu Một" in sheet["A5"].value and "2026-W25" in sheet["A6"].value
+    assert [c.value for c in sheet[8]][:3] == ["STT", "Họ và tên", "Ngày sinh"]
+    assert sheet.freeze_panes == "C10"
+    assert [c.value for c in sheet[10]][:4] == [1, "Hoàng Thị Én", "07/1950", "Nam"]
+    due = book["Đến hạn đóng"]
+    # 4.5% x 2,530,000 (han_dong 2026-07-01) x 100% x 12 = 1,366,200
+    assert [c.value for c in due[10]][1:2] + [c.value for c in due[10]][10:11] == ["Nguyễn Văn Hùng", 1_366_200]
+    units = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{XA_79_B}.xlsx")["Đơn vị tiềm năng"]
+    assert [c.value for c in units[10]][1:5] == ["0300000001", "Công ty TNHH Ánh Dương", "NQD",
+                                                  "Chưa đăng ký tham gia"]
