@@ -1,0 +1,223 @@
+"""Pure checks and normalisers for identifiers, dates, sex and text (CONTRACT §1, §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import NamedTuple
+
+from stdnum.exceptions import ValidationError
+from stdnum.vn import mst
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DIGITS = re.compile(r"[0-9]+")
+_MA_THE = re.compile(r"([A-Z]{2})([1-5])([0-9]{2})([0-9]{10})")
+_YEAR_MIN, _YEAR_MAX = 1880, 2100
+
+
+def clean_text(value: object) -> str:
+    """A cell as NFC text with outer spaces trimmed and inner runs of whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case letters and digits only, without diacritics (đ → d): for matching header titles."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub("", bare.lower())
+
+
+def digits_of(value: object, width: int | None = None) -> str:
+    """The identifier in a cell: text without spaces/dots/dashes; a numeric Excel cell gets back the
+    leading zeros a number cannot hold when `width` says how long the identifier is."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            return clean_text(value)
+        text = str(int(value))
+        return text.zfill(width) if width and len(text) < width else text
+    text = clean_text(value)
+    if text and _DIGITS.fullmatch(text.replace(" ", "").replace(".", "").replace("-", "")):
+        return text.replace(" ", "").replace(".", "").replace("-", "")
+    return text
+
+
+# ---------------------------------------------------------------- so_ddcn
+class IdCheck(NamedTuple):
+    value: str | None       # what is stored (None when the cell is empty)
+    structure_ok: bool      # 12 digits, province 001–096, century/sex digit 0–5
+    trusted: bool           # structure ok and no disagreement with birth year / sex
+    warnings: tuple[str, ...]
+
+
+def check_so_ddcn(raw: object, birth_year: int | None = None, sex: int | None = None) -> IdCheck:
+    """Check a 12-digit personal ID against its structure and, when known, the birth year and sex."""
+    value = digits_of(raw, 12)
+    if not value:
+        return IdCheck(None, False, False, ())
+    if not (len(value) == 12 and value.isdigit() and 1 <= int(value[:3]) <= 96 and value[3] in "012345"):
+        return IdCheck(value, False, False, ("so_ddcn_sai_cau_truc",))
+    code = int(value[3])
+    warnings = []
+    if birth_year is not None and 1900 + 100 * (code // 2) + int(value[4:6]) != birth_year:
+        warnings.append("so_ddcn_lech_nam_sinh")
+    if sex in (1, 2) and (code % 2) + 1 != sex:
+        warnings.append("so_ddcn_lech_gioi_tinh")
+    return IdCheck(value, True, not warnings, tuple(warnings))
+
+
+def check_ma_so_bhxh(raw: object) -> IdCheck:
+    """A 10-digit SI number, or the one inside a 15-character HI card code (`ma_the`)."""
+    value = digits_of(raw, 10)
+    if not value:
+        return IdCheck(None, False, False, ())
+    if len(value) == 10 and value.isdigit():
+        return IdCheck(value, True, True, ())
+    card = parse_ma_the(value)
+    if card:
+        return IdCheck(card.ma_so_bhxh, True, True, ("ma_the_trong_cot_bhxh",))
+    return IdCheck(value, False, False, ("ma_so_bhxh_sai",))
+
+
+class MaThe(NamedTuple):
+    ma_doi_tuong: str
+    muc_huong: int
+    ma_tinh: str
+    ma_so_bhxh: str
+
+
+def parse_ma_the(raw: object) -> MaThe | None:
+    """Split an HI card code such as HS4010120878811 into object code, benefit level, province, SI number."""
+    match = _MA_THE.fullmatch(clean_text(raw).replace(" ", "").upper())
+    if not match:
+        return None
+    return MaThe(match[1], int(match[2]), match[3], match[4])
+
+
+# ---------------------------------------------------------------- tax codes
+def canonical_mst(raw: object) -> str | None:
+    """A valid tax code as `NNNNNNNNNN` or `NNNNNNNNNN-NNN` (branch), else None."""
+    value = digits_of(raw)
+    if not value or not value.isdigit() or len(value) not in (10, 13):
+        return None
+    try:
+        mst.validate(value)
+    except ValidationError:
+        return None
+    return value if len(value) == 10 else f"{value[:10]}-{value[10:]}"
+
+
+# ---------------------------------------------------------------- dates
+class BirthDate(NamedTuple):
+    known: str        # YYYY-MM-DD, YYYY-MM or YYYY
+    first_day: dt.date
+
+    @property
+    def year(self) -> int:
+        return self.first_day.year
+
+
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
+_Y = re.compile(r"(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+)?")
+_ISO_YM = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _make(year: int, month: int | None = None, day: int | None = None) -> BirthDate | None:
+    if not _YEAR_MIN <= year <= _YEAR_MAX:
+        return None
+    try:
+        first = dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    if day:
+        return BirthDate(first.isoformat(), first)
+    if month:
+        return BirthDate(f"{year:04d}-{month:02d}", first)
+    return BirthDate(f"{year:04d}", first)
+
+
+def parse_date(raw: object) -> BirthDate | None:
+    """A date as known, never invented: dd/mm/yyyy, mm/yyyy, yyyy, ISO (also partial), Excel date cells."""
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return _make(raw.year, raw.month, raw.day)
+    if isinstance(raw, int | float):
+        # a bare number is only a year; an Excel serial in a non-date cell is not guessed at
+        return _make(int(raw)) if float(raw).is_integer() and 1000 <= raw <= 9999 else None
+    text = clean_text(raw)
+    for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_ISO_YM, "ym"), (_MY, "my"), (_Y, "y")):
+        m = pattern.fullmatch(text)
+        if m:
+            parts = dict(zip(order, map(int, m.groups()), strict=True))
+            return _make(parts["y"], parts.get("m"), parts.get("d"))
+    return None
+
+
+def parse_day(raw: object) -> dt.date | None:
+    """A full calendar date (coverage spells, founding dates); partial or bad → None."""
+    parsed = parse_date(raw)
+    return parsed.first_day if parsed and len(parsed.known) == 10 else None
+
+
+def parse_month(raw: object) -> str | None:
+    """A tax period `YYYY-MM` (also written mm/yyyy)."""
+    parsed = parse_date(raw)
+    return parsed.known[:7] if parsed and len(parsed.known) >= 7 else None
+
+
+# ---------------------------------------------------------------- sex and numbers
+def parse_sex(raw: object) -> int | None:
+    """1 male / 2 female from `Nam`/`Nữ` in any case or diacritics, or from 1/2."""
+    key = fold(clean_text(raw))
+    return {"nam": 1, "1": 1, "nu": 2, "2": 2}.get(key)
+
+
+def parse_int(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    text = clean_text(raw).replace(" ", "")
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?\d+\.0+", text):
+        return int(text.split(".")[0])
+    return None
+
+
+def parse_amount(raw: object) -> int | float | None:
+    """Whole VND amounts, tolerating thousands separators (`1.234.000`, `1,234,000`)."""
+    value = parse_int(raw)
+    if value is not None:
+        return value
+    if isinstance(raw, float):
+        return raw
+    text = clean_text(raw).replace(" ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        return int(re.sub(r"[.,]", "", text))
+    return None
+
+
+def is_whole_number(raw: object) -> bool:
+    """The data-row test for an STT cell (CONTRACT §3)."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int):
+        return True
+    if isinstance(raw, float):
+        return raw.is_integer()
+    return bool(re.fullmatch(r"\d+", clean_text(raw)))

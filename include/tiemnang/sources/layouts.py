@@ -1,0 +1,355 @@
+"""File kinds of CONTRACT §2: their columns, target staging table and row rules (CONTRACT §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiemnang.reference.geography import is_commune
+from tiemnang.sources import identifiers as ids
+
+Cells = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                       # field name in the row dict
+    title: str                      # header title as the contract writes it
+    required: bool = True
+
+
+@dataclass
+class Verdict:
+    """What one data row becomes: staging values, or reasons to quarantine it; warnings either way."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Layout:
+    source: str
+    kind: str
+    table: str                      # stg.<table>
+    columns: tuple[Column, ...]
+    stg_columns: tuple[str, ...]    # staging columns filled by `convert`, in COPY order
+    convert: Callable[[Cells, Mapping[str, str]], Verdict]
+    titled: bool = False            # title lines / header search / footer (school and welfare files)
+
+    @property
+    def required_titles(self) -> list[str]:
+        return [c.title for c in self.columns if c.required]
+
+
+# ---------------------------------------------------------------- shared field rules
+def _person(v: Verdict, cells: Cells, name_field: str = "ho_ten", bhxh: bool = False) -> None:
+    """Name, birth date, sex and IDs of a person row; adds the identity reasons and warnings."""
+    v.values["ho_ten"] = ids.clean_text(cells.get(name_field)) or None
+    if not v.values["ho_ten"]:
+        v.reasons.append("thieu_ho_ten")
+    raw_date = cells.get("ngay_sinh")
+    born = ids.parse_date(raw_date)
+    if born is None and ids.clean_text(raw_date):
+        v.warnings.append("ngay_sinh_khong_hop_le")
+    v.values["ngay_sinh"] = born.known if born else None
+    v.values["ngay_sinh_dau"] = born.first_day if born else None
+    if "gioi_tinh" in cells:
+        sex = ids.parse_sex(cells.get("gioi_tinh"))
+        if sex is None and ids.clean_text(cells.get("gioi_tinh")):
+            v.warnings.append("gioi_tinh_khong_hop_le")
+        v.values["gioi_tinh"] = sex
+    else:
+        sex = None
+    ddcn = ids.check_so_ddcn(cells.get("so_ddcn"), born.year if born else None, sex)
+    v.values["so_ddcn"], v.values["so_ddcn_tin_cay"] = ddcn.value, ddcn.trusted
+    v.warnings.extend(ddcn.warnings)
+    valid_id = ddcn.structure_ok
+    if bhxh:
+        si = ids.check_ma_so_bhxh(cells.get("ma_so_bhxh"))
+        v.values["ma_so_bhxh"], v.values["ma_so_bhxh_tin_cay"] = si.value, si.trusted
+        v.warnings.extend(si.warnings)
+        valid_id = valid_id or si.trusted
+    if born is None and not valid_id:
+        v.reasons.append("khong_dinh_danh")
+
+
+def _commune(v: Verdict, cells: Cells, name: str = "ma_xa") -> None:
+    code = ids.digits_of(cells.get(name), 5)
+    v.values[name] = code or None
+    if not is_commune(code):
+        v.reasons.append("ma_xa_khong_hop_le")
+
+
+def _text(v: Verdict, cells: Cells, *names: str) -> None:
+    for name in names:
+        v.values[name] = ids.clean_text(cells.get(name)) or None
+
+
+def _code(v: Verdict, cells: Cells, name: str, allowed: frozenset[str] | None, warning: str = "gia_tri_khong_hop_le") -> str | None:
+    value = ids.clean_text(cells.get(name)).upper() or None
+    v.values[name] = value
+    if value is not None and allowed is not None and value not in allowed:
+        v.warnings.append(warning)
+    return value
+
+
+def _number(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any] = ids.parse_int) -> None:
+    raw = cells.get(name)
+    value = parse(raw)
+    if value is None and ids.clean_text(raw):
+        v.warnings.append("so_khong_hop_le")
+    v.values[name] = value
+
+
+def _day(v: Verdict, cells: Cells, name: str) -> None:
+    raw = cells.get(name)
+    value = ids.parse_day(raw)
+    if value is None and ids.clean_text(raw):
+        v.warnings.append("ngay_khong_hop_le")
+    v.values[name] = value
+
+
+def _month(v: Verdict, cells: Cells, name: str) -> None:
+    raw = cells.get(name)
+    value = ids.parse_month(raw)
+    if value is None and ids.clean_text(raw):
+        v.warnings.append("ky_khong_hop_le")
+    v.values[name] = value
+
+
+# ---------------------------------------------------------------- register
+def _persons(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    v.values["id_nguoi"] = ids.parse_int(cells.get("id_nguoi"))
+    if v.values["id_nguoi"] is None:
+        v.reasons.append("id_nguoi_khong_hop_le")
+    _person(v, cells, bhxh=True)
+    _commune(v, cells)
+    _text(v, cells, "ma_ho")
+    return v
+
+
+_COVERAGE_TYPES = frozenset({"BHYT", "BHXH_BB", "BHXH_TN"})
+
+
+def _coverage(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    v.values["id_nguoi"] = ids.parse_int(cells.get("id_nguoi"))
+    if v.values["id_nguoi"] is None:
+        v.reasons.append("id_nguoi_khong_hop_le")
+    loai = ids.clean_text(cells.get("loai")).upper()
+    v.values["loai"] = loai
+    if loai not in _COVERAGE_TYPES:
+        v.reasons.append("loai_khong_hop_le")
+    _code(v, cells, "ma_doi_tuong", None)
+    _text(v, cells, "ma_don_vi")
+    _day(v, cells, "tu_ngay")
+    _day(v, cells, "den_ngay")
+    _number(v, cells, "phuong_thuc")
+    if v.values["phuong_thuc"] not in (None, 1, 3, 6, 12):
+        v.warnings.append("gia_tri_khong_hop_le")
+    _number(v, cells, "muc_thu_nhap", ids.parse_amount)
+    _number(v, cells, "thu_tu_trong_ho")
+    return v
+
+
+def _employers(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    _text(v, cells, "ma_don_vi", "ten_don_vi")
+    if not v.values["ma_don_vi"]:
+        v.reasons.append("thieu_ma_don_vi")
+    v.values["ma_so_thue"] = ids.canonical_mst(cells.get("ma_so_thue"))
+    if v.values["ma_so_thue"] is None:
+        v.reasons.append("ma_so_thue_khong_hop_le")
+    _commune(v, cells)
+    return v
+
+
+# ---------------------------------------------------------------- tax
+_LOAI_HINH = frozenset({"NN", "FDI", "NQD", "HTX", "KHAC"})
+_PHUONG_PHAP = frozenset({"KE_KHAI", "KHOAN"})
+_HOP_DONG = frozenset({"KXD", "XD", "DUOI_1_THANG", "KHAC"})
+
+
+def _enterprises(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    v.values["ma_so_thue"] = ids.canonical_mst(cells.get("ma_so_thue"))
+    if v.values["ma_so_thue"] is None:
+        v.reasons.append("ma_so_thue_khong_hop_le")
+    _text(v, cells, "ten_doanh_nghiep", "dia_chi")
+    _code(v, cells, "loai_hinh", _LOAI_HINH)
+    _commune(v, cells)
+    _day(v, cells, "ngay_thanh_lap")
+    status = ids.clean_text(cells.get("trang_thai"))
+    v.values["trang_thai"] = status.zfill(2) if status.isdigit() and len(status) < 2 else status or None
+    _number(v, cells, "so_lao_dong")
+    _month(v, cells, "ky")
+    return v
+
+
+def _household_businesses(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    _person(v, cells, name_field="ho_ten_chu_ho")
+    # the owner's 12-digit ID is the tax code since 07/2025; a legacy code has 10 digits
+    raw = ids.digits_of(cells.get("ma_so_thue"), None) or (v.values["so_ddcn"] or "")
+    if len(raw) == 12:
+        v.values["ma_so_thue"] = raw if ids.check_so_ddcn(raw).structure_ok else None
+    else:
+        v.values["ma_so_thue"] = ids.canonical_mst(raw)
+    if v.values["ma_so_thue"] is None:
+        v.reasons.append("ma_so_thue_khong_hop_le")
+    _commune(v, cells)
+    _text(v, cells, "dia_chi_kinh_doanh", "nganh_nghe")
+    _number(v, cells, "doanh_thu_nam", ids.parse_amount)
+    _code(v, cells, "phuong_phap", _PHUONG_PHAP)
+    return v
+
+
+def _wage_earners(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    _person(v, cells)
+    raw_employer = cells.get("ma_so_thue_don_vi")
+    v.values["ma_so_thue_don_vi"] = ids.canonical_mst(raw_employer)
+    if v.values["ma_so_thue_don_vi"] is None:
+        v.values["ma_so_thue_don_vi"] = ids.digits_of(raw_employer) or None
+        v.warnings.append("ma_so_thue_don_vi_sai")
+    _month(v, cells, "ky")
+    _number(v, cells, "thu_nhap", ids.parse_amount)
+    _code(v, cells, "loai_hop_dong", _HOP_DONG)
+    return v
+
+
+# ---------------------------------------------------------------- schools
+_CAP_HOC = frozenset({"MN", "TH", "THCS", "THPT", "GDNN", "CD", "DH"})
+
+
+def _school_directory(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict()
+    _text(v, cells, "ma_truong", "ten_truong")
+    if not v.values["ma_truong"]:
+        v.reasons.append("thieu_ma_truong")
+    _code(v, cells, "cap_hoc", _CAP_HOC)
+    _commune(v, cells)
+    return v
+
+
+def _roster(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict(values={"ma_truong": ctx["ma_truong"]})
+    _person(v, cells, bhxh=True)
+    _text(v, cells, "lop", "khoi", "ghi_chu")
+    return v
+
+
+# ---------------------------------------------------------------- welfare
+DOI_TUONG = frozenset({"HN", "CN", "NLNDM", "DTTS", "HTXH", "TUAT"})
+
+
+def _welfare(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    v = Verdict(values={"ma_xa": ctx["ma_xa"]})
+    _person(v, cells, bhxh=True)
+    _text(v, cells, "ma_ho", "quan_he", "thon", "ghi_chu")
+    doi_tuong = ids.fold(ids.clean_text(cells.get("doi_tuong"))).upper()
+    v.values["doi_tuong"] = doi_tuong
+    if doi_tuong not in DOI_TUONG:
+        v.reasons.append("doi_tuong_khong_hop_le")
+    return v
+
+
+# ---------------------------------------------------------------- the layouts
+def _plain(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, n) for n in names)
+
+
+_PERSON_STG = ("ho_ten", "ngay_sinh", "ngay_sinh_dau", "gioi_tinh", "so_ddcn", "so_ddcn_tin_cay")
+_STUDENT_COLUMNS = (
+    Column("stt", "STT", False),
+    Column("ho_ten", "Họ và tên"),
+    Column("ngay_sinh", "Ngày sinh"),
+    Column("gioi_tinh", "Giới tính"),
+    Column("so_ddcn", "Số định danh cá nhân"),
+    Column("ma_so_bhxh", "Mã số BHXH", False),
+    Column("lop", "Lớp", False),
+    Column("khoi", "Khối", False),
+    Column("ghi_chu", "Ghi chú", False),
+)
+_WELFARE_COLUMNS = (
+    Column("stt", "STT", False),
+    Column("ho_ten", "Họ và tên"),
+    Column("ngay_sinh", "Ngày sinh"),
+    Column("gioi_tinh", "Giới tính"),
+    Column("so_ddcn", "Số định danh cá nhân"),
+    Column("ma_so_bhxh", "Mã số BHXH", False),
+    Column("ma_ho", "Mã hộ"),
+    Column("quan_he", "Quan hệ với chủ hộ", False),
+    Column("doi_tuong", "Đối tượng"),
+    Column("thon", "Thôn/Tổ dân phố", False),
+    Column("ghi_chu", "Ghi chú", False),
+)
+
+LAYOUTS: dict[str, Layout] = {
+    layout.kind: layout
+    for layout in (
+        Layout(
+            "register", "persons", "persons",
+            _plain("id_nguoi", "ma_so_bhxh", "so_ddcn", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_xa", "ma_ho"),
+            ("id_nguoi", "ma_so_bhxh", "ma_so_bhxh_tin_cay", *_PERSON_STG, "ma_xa", "ma_ho"),
+            _persons,
+        ),
+        Layout(
+            "register", "coverage", "coverage",
+            _plain("id_nguoi", "loai", "ma_doi_tuong", "ma_don_vi", "tu_ngay", "den_ngay", "phuong_thuc",
+                   "muc_thu_nhap", "thu_tu_trong_ho"),
+            ("id_nguoi", "loai", "ma_doi_tuong", "ma_don_vi", "tu_ngay", "den_ngay", "phuong_thuc",
+             "muc_thu_nhap", "thu_tu_trong_ho"),
+            _coverage,
+        ),
+        Layout(
+            "register", "employers", "employers",
+            _plain("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
+            ("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
+            _employers,
+        ),
+        Layout(
+            "tax", "enterprises", "enterprises",
+            _plain("ma_so_thue", "ten_doanh_nghiep", "loai_hinh", "ma_xa", "dia_chi", "ngay_thanh_lap",
+                   "trang_thai", "so_lao_dong", "ky"),
+            ("ma_so_thue", "ten_doanh_nghiep", "loai_hinh", "ma_xa", "dia_chi", "ngay_thanh_lap",
+             "trang_thai", "so_lao_dong", "ky"),
+            _enterprises,
+        ),
+        Layout(
+            "tax", "household_businesses", "household_businesses",
+            _plain("ma_so_thue", "ho_ten_chu_ho", "so_ddcn", "ngay_sinh", "gioi_tinh", "ma_xa",
+                   "dia_chi_kinh_doanh", "nganh_nghe", "doanh_thu_nam", "phuong_phap"),
+            ("ma_so_thue", *_PERSON_STG, "ma_xa", "dia_chi_kinh_doanh", "nganh_nghe", "doanh_thu_nam",
+             "phuong_phap"),
+            _household_businesses,
+        ),
+        Layout(
+            "tax", "wage_earners", "wage_earners",
+            _plain("ma_so_thue_don_vi", "so_ddcn", "ho_ten", "ngay_sinh", "ky", "thu_nhap", "loai_hop_dong"),
+            ("ma_so_thue_don_vi", "so_ddcn", "so_ddcn_tin_cay", "ho_ten", "ngay_sinh", "ngay_sinh_dau", "ky",
+             "thu_nhap", "loai_hop_dong"),
+            _wage_earners,
+        ),
+        Layout(
+            "schools", "school_directory", "schools",
+            _plain("ma_truong", "ten_truong", "cap_hoc", "ma_xa"),
+            ("ma_truong", "ten_truong", "cap_hoc", "ma_xa"),
+            _school_directory,
+        ),
+        Layout(
+            "schools", "roster", "students", _STUDENT_COLUMNS,
+            ("ma_truong", *_PERSON_STG, "ma_so_bhxh", "ma_so_bhxh_tin_cay", "lop", "khoi", "ghi_chu"),
+            _roster, titled=True,
+        ),
+        Layout(
+            "welfare", "welfare", "welfare", _WELFARE_COLUMNS,
+            ("ma_xa", *_PERSON_STG, "ma_so_bhxh", "ma_so_bhxh_tin_cay", "ma_ho", "quan_he", "doi_tuong", "thon",
+             "ghi_chu"),
+            _welfare, titled=True,
+        ),
+    )
+}
