@@ -20,7 +20,8 @@ def pg_cluster() -> None:
 
 
 def _admin_conninfo(dbname: str) -> str:
-    return config.local_conninfo(dbname)
+    """The local cluster's superuser: dropping a test database must end sessions of any role (province logins)."""
+    return config.local_conninfo(dbname, user="postgres")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,7 @@ def fresh_database(pg_cluster) -> Iterator[str]:
     """A new, migrated warehouse database for this test session; returns its conninfo, dropped after."""
     name = f"tiemnang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
     conninfo = config.local_conninfo(name)
     with db.connect(conninfo) as conn:
         warehouse.prepare(conn)
@@ -50,7 +51,7 @@ def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
     localpg.ensure_running()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
     conninfo = config.local_conninfo(name)
     with db.connect(conninfo) as conn:
         warehouse.prepare(conn)

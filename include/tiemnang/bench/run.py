@@ -42,13 +42,13 @@ def _measured(args: list[str], env: dict | None = None) -> tuple[float, int, sub
 
 
 def _admin():
-    return psycopg.connect(config.local_conninfo("postgres"), autocommit=True)
+    return psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True)
 
 
 def _fresh_database(name: str) -> str:
     with _admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
     return config.local_conninfo(name)
 
 
