@@ -1,0 +1,87 @@
+"""Synthetic landing zone with ground truth: `generate(out, persons, seed)` (CONTRACT §2 layouts).
+
+Writes `OUT/landing/` (register, tax, schools, welfare deliveries around the reference dates, with the
+mess real deliveries have) and `OUT/truth/`, described in `OUT/truth/README.md` (text: `TRUTH_README`).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+from tiemnang.generate.oracle import expected_lists
+from tiemnang.generate.world import World
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REFERENCE_DATES = (date(2026, 11, 13), date(2026, 11, 20))
+TRUTH_LISTS_LIMIT = 200_000
+
+TRUTH_README = """# Ground truth of a generated landing zone
+
+All files are UTF-8 CSV with a header row. `person_uid` is the true identity of a human (integer).
+
+- `persons.csv` — one row per human: `person_uid`, true `so_ddcn` (empty = has none), `ma_so_bhxh`
+  (empty = has none), `ho_ten` (NFC), `ngay_sinh` (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), `gioi_tinh`
+  (1 male, 2 female), `ma_xa` (residence), `id_nguoi` (register id; empty = not in the register).
+- `records.csv` — one row per data row of the landing files that stands for a person or a unit:
+  `path` (relative to the landing root), `dong` (CONTRACT §3 row number: Excel row, or CSV record
+  position with the first record = 1), `person_uid` (a person, or `DV:<true ma_so_thue>` for
+  `employers.csv` / `enterprises.csv` rows), `expected` (`accepted` / `quarantined`), `reasons`
+  (expected quarantine codes, `;`-joined; a file-level code such as `ten_tep_khong_hop_le` on every
+  row of a quarantined file), `noise` (injected problems that do not quarantine the row, `;`-joined:
+  `khong_dau`, `chu_hoa`, `thua_dau_cach`, `ddcn_thieu`, `ddcn_sai_mot_so`, `ddcn_sai_gioi_tinh`,
+  `ddcn_sai_nam_sinh`, `ddcn_sai_cau_truc`, `ngay_sinh_thieu`, `ngay_sinh_excel`,
+  `ngay_sinh_khong_day_du`, `ma_so_thue_cu`, …). Coverage rows and `schools.csv` rows are not listed.
+- `files.csv` — one row per school/welfare file: `path`, `source`, `expected` (`accepted`,
+  `quarantined`, `not_ready` = its folder has no `_READY`), `reasons`, `note` (format and encoding,
+  or `byte-identical re-delivery of <path>`). Register and tax files are always readable.
+- `expected/<D>/` (when lists are computed) — what CONTRACT §4 gives for reference date D over the
+  deliveries in force on D, with perfect matching (`generate/oracle.py`):
+  `tiem_nang.csv` (`person_uid`, `nhom`, `ly_do` `;`-joined in priority order, `ma_xa`),
+  `unplaced.csv` (same columns, leads whose commune cannot be known),
+  `den_han_dong.csv` (`id_nguoi`, `loai`, `han_dong`, `phuong_thuc`, `so_tien`),
+  `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`).
+- `summary.json` — counts and parameters of the run.
+"""
+
+_LIST_COLUMNS = {
+    "tiem_nang": ["person_uid", "nhom", "ly_do", "ma_xa"],
+    "unplaced": ["person_uid", "nhom", "ly_do", "ma_xa"],
+    "den_han_dong": ["id_nguoi", "loai", "han_dong", "phuong_thuc", "so_tien"],
+    "don_vi_tiem_nang": ["ma_so_thue", "loai", "so_lao_dong_thue", "so_lao_dong_bhxh"],
+}
+
+
+def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | None = None,
+             truth_lists: bool | None = None) -> dict:
+    """Generate `OUT/landing` and `OUT/truth` for `persons` register persons; deterministic for a seed."""
+    import json
+
+    started = time.monotonic()
+    out = Path(out)
+    refs = sorted(reference_dates or DEFAULT_REFERENCE_DATES)
+    if truth_lists is None:
+        truth_lists = persons <= TRUTH_LISTS_LIMIT
+    world = World(out, persons, seed, refs, truth_lists)
+    summary = world.run()
+    (out / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
+    if truth_lists:
+        summary["expected"] = {}
+        for day in refs:
+            lists = expected_lists(world.dv, day)
+            folder = out / "truth" / "expected" / day.isoformat()
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, columns in _LIST_COLUMNS.items():
+                with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+                    writer = csv.DictWriter(fh, columns, lineterminator="\n")
+                    writer.writeheader()
+                    writer.writerows(lists[name])
+            summary["expected"][day.isoformat()] = {name: len(rows) for name, rows in lists.items()}
+    summary.update(seed=seed, seconds=round(time.monotonic() - started, 1))
+    (out / "truth" / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    log.info("generated %s persons (seed %s) into %s in %.1fs", persons, seed, out, summary["seconds"])
+    return summary

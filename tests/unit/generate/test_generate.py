@@ -1,0 +1,148 @@
+"""The generator: determinism, layouts, _READY rules, truth pointing at the right rows, IDs per CONTRACT §1."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import unicodedata
+from pathlib import Path
+
+import pytest
+from stdnum.vn import mst
+
+from tiemnang.generate import generate
+from tiemnang.generate.ids import BIRTH_PROVINCES
+from tiemnang.generate.names import strip_diacritics
+from tiemnang.generate.world import (
+    COVERAGE_HEADER,
+    EMPLOYER_HEADER,
+    ENTERPRISE_HEADER,
+    HKD_HEADER,
+    PERSON_HEADER,
+    WAGE_HEADER,
+)
+
+REASONS = {"thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le", "ma_so_thue_khong_hop_le",
+           "doi_tuong_khong_hop_le", "trung_lap", "ten_tep_khong_hop_le"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    generate(out, 2500, seed=11)
+    return out
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != "summary.json"}
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1258")
+    return list(csv.reader(io.StringIO(unicodedata.normalize("NFC", text))))
+
+
+def _rows(path: Path) -> dict[int, list]:
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        return {i: list(r) for i, r in enumerate(ws.iter_rows(values_only=True), 1)}
+    return dict(enumerate(_read_csv(path), 1))
+
+
+def _key(name: str) -> str:
+    return " ".join(strip_diacritics(name).lower().split())
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    generate(tmp_path / "a", 600, seed=5)
+    generate(tmp_path / "b", 600, seed=5)
+    generate(tmp_path / "c", 600, seed=6)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
+
+
+def test_national_files_have_contract_headers(world: Path) -> None:
+    headers = {"persons.csv": PERSON_HEADER, "coverage.csv": COVERAGE_HEADER, "employers.csv": EMPLOYER_HEADER,
+               "enterprises.csv": ENTERPRISE_HEADER, "household_businesses.csv": HKD_HEADER,
+               "wage_earners.csv": WAGE_HEADER}
+    seen = set()
+    for source in ("register", "tax"):
+        for path in (world / "landing" / source).rglob("*.csv"):
+            assert _read_csv(path)[0] == headers[path.name]
+            seen.add(path.name)
+    assert seen == set(headers)
+
+
+def test_ready_markers(world: Path) -> None:
+    folders = [p for p in (world / "landing").glob("*/*") if p.is_dir()]
+    unready = [p for p in folders if not (p / "_READY").exists()]
+    assert len(unready) == 1 and unready[0].parent.name == "schools"
+    assert all((p / "_READY").stat().st_size == 0 for p in folders if p not in unready)
+    assert any(p.name > "2026-11-20" for p in folders if p not in unready)
+
+
+def test_truth_points_at_the_right_rows(world: Path) -> None:
+    people = {r["person_uid"]: r for r in csv.DictReader(open(world / "truth" / "persons.csv", encoding="utf-8"))}
+    records = list(csv.DictReader(open(world / "truth" / "records.csv", encoding="utf-8")))
+    cache: dict[str, dict[int, list]] = {}
+    checked = 0
+    for rec in records:
+        if not rec["path"].startswith(("schools/", "welfare/")):
+            continue
+        rows = cache.setdefault(rec["path"], _rows(world / "landing" / rec["path"]))
+        row = rows[int(rec["dong"])]
+        cells = {_key(str(v)) for v in row if v not in (None, "")}
+        if "thieu_ho_ten" not in rec["reasons"]:
+            assert _key(people[rec["person_uid"]]["ho_ten"]) in cells, rec
+        checked += 1
+    assert checked > 500
+
+
+def test_quarantine_truth_is_consistent(world: Path) -> None:
+    records = list(csv.DictReader(open(world / "truth" / "records.csv", encoding="utf-8")))
+    quarantined = [r for r in records if r["expected"] == "quarantined"]
+    found = {code for r in quarantined for code in r["reasons"].split(";")}
+    assert found <= REASONS
+    assert REASONS <= found  # every kind of bad row is injected at least once
+    assert all(r["reasons"] == "" for r in records if r["expected"] == "accepted")
+    rows_by_path: dict[str, dict[int, list]] = {}
+    for r in quarantined:
+        if r["reasons"] == "trung_lap":
+            rows = rows_by_path.setdefault(r["path"], _rows(world / "landing" / r["path"]))
+            assert rows[int(r["dong"])] == rows[int(r["dong"]) - 1]
+
+
+def test_identifiers_follow_the_contract(world: Path) -> None:
+    for r in csv.DictReader(open(world / "truth" / "persons.csv", encoding="utf-8")):
+        ddcn, year = r["so_ddcn"], int(r["ngay_sinh"][:4])
+        assert r["so_ddcn"] or r["ma_so_bhxh"]
+        if ddcn:
+            assert len(ddcn) == 12 and ddcn.isdigit() and int(ddcn[:3]) in BIRTH_PROVINCES
+            assert int(ddcn[3]) == (year // 100 - 19) * 2 + (r["gioi_tinh"] == "2")
+            assert ddcn[4:6] == f"{year % 100:02d}"
+        assert r["ma_so_bhxh"] == "" or (len(r["ma_so_bhxh"]) == 10 and r["ma_so_bhxh"].isdigit())
+    records = {(r["path"], int(r["dong"])): r for r in
+               csv.DictReader(open(world / "truth" / "records.csv", encoding="utf-8"))}
+    for path in (world / "landing" / "tax").rglob("enterprises.csv"):
+        rel = str(path.relative_to(world / "landing"))
+        for dong, row in enumerate(_read_csv(path)[1:], 2):
+            bad = "ma_so_thue_khong_hop_le" in records[(rel, dong)]["reasons"]
+            assert mst.is_valid(row[0]) != bad
+
+
+def test_badly_named_file_and_identical_redelivery(world: Path) -> None:
+    files = list(csv.DictReader(open(world / "truth" / "files.csv", encoding="utf-8")))
+    assert any(f["reasons"] == "ten_tep_khong_hop_le" for f in files)
+    assert any("re-delivery" in f["note"] for f in files)
+    for f in files:
+        if f["note"].startswith("byte-identical"):
+            original = f["note"].rsplit(" ", 1)[1]
+            assert (world / "landing" / f["path"]).read_bytes() == (world / "landing" / original).read_bytes()

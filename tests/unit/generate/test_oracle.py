@@ -1,0 +1,80 @@
+"""The oracle on a tiny hand-checked world (CONTRACT §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tiemnang.generate.oracle import Delivered, Spell, expected_lists
+
+D = date(2026, 11, 13)
+OLD = date(2000, 1, 1)
+
+
+def _spell(idn, loai, code, tu, den, pt=None, muc=None, thu_tu=None, mdv="", rec=OLD):
+    return Spell(idn, loai, code, mdv, tu, den, pt, muc, thu_tu, rec)
+
+
+def _world() -> Delivered:
+    dv = Delivered()
+    dv.register_dates = [(date(2026, 11, 12), True), (date(2026, 11, 19), True)]
+    dv.persons = [(1, 101, "00004", "H1", OLD), (2, 102, "00004", "H1", OLD), (3, 103, "00004", "", OLD),
+                  (4, 104, "00004", "", OLD)]
+    dv.spells = [
+        # uid 1: GD card, member 2 of the household, due on 2026-11-20 (han_dong), 6 months
+        _spell(101, "BHYT", "GD", date(2026, 5, 20), date(2026, 11, 19), pt=6, thu_tu=2),
+        # uid 3: voluntary SI stopped in March → DUNG_BHXH_TN; uid 4: TN due on 2026-12-01, 3 months
+        _spell(103, "BHXH_TN", "", date(2026, 1, 1), date(2026, 3, 31), pt=3, muc=3_000_000),
+        _spell(104, "BHXH_TN", "", date(2026, 9, 1), date(2026, 11, 30), pt=3, muc=2_000_000),
+        # uid 4 gets a BB job recorded only in the week-2 snapshot, covering 2026-12-01
+        _spell(104, "BHXH_BB", "", date(2026, 11, 15), None, mdv="U1", rec=date(2026, 11, 19)),
+    ]
+    dv.employers = [("U1", "0100233488", "00004", OLD)]
+    dv.tax["enterprises"].append((date(2026, 11, 10), True, [("0100233488", "00004", "00", 3),
+                                                              ("0100233488-001", "00004", "00", 1),
+                                                              ("0300000000", "00004", "01", 9)]))
+    dv.tax["wage_earners"].append((date(2026, 11, 10), True, [(5, "0100233488", "2026-09", "KXD"),
+                                                               (6, "0100233488", "2026-10", "XD"),
+                                                               (4, "0100233488", "2026-10", "DUOI_1_THANG")]))
+    # uid 2 (GD household member without card) is also on the CN list; uid 7 TUAT aged 72 in a CN household
+    dv.welfare.append((date(2026, 11, 8), True, "00004_ho_ngheo_can_ngheo", "00004",
+                       [(2, "CN", "01-001", date(1990, 1, 1)), (8, "CN", "02-001", date(1980, 5, 1))]))
+    dv.welfare.append((date(2026, 11, 8), True, "00004_tro_cap_tuat", "00004",
+                       [(7, "TUAT", "02-001", date(1954, 1, 1)), (9, "TUAT", "", date(1953, 1, 1))]))
+    dv.welfare.append((date(2026, 11, 14), True, "00007_ho_ngheo_moi", "00007", [(10, "HN", "", date(1970, 1, 1))]))
+    return dv
+
+
+def test_groups_priority_and_communes() -> None:
+    lists = expected_lists(_world(), D)
+    rows = {r["person_uid"]: r for r in lists["tiem_nang"]}
+    assert rows[2] == {"person_uid": 2, "nhom": "HO_TRO_CAN_NGHEO", "ly_do": "HO_TRO_CAN_NGHEO;THANH_VIEN_HO",
+                       "ma_xa": "00004"}
+    assert rows[3]["nhom"] == "DUNG_BHXH_TN"
+    assert rows[6]["nhom"] == "BB_NLD"  # latest ky 2026-10, XD, not in the register
+    assert 5 not in rows  # only the file's latest ky counts
+    assert rows[7]["nhom"] == "NSNN_DONG"  # 72 and the household is on the CN list
+    assert 9 not in rows  # 73, not in a CN household
+    assert 10 not in rows  # delivered after D
+    assert rows[8]["nhom"] == "HO_TRO_CAN_NGHEO"
+
+
+def test_due_amounts_and_renewal_by_another_spell() -> None:
+    lists = expected_lists(_world(), D)
+    due = {(r["id_nguoi"], r["loai"]): r for r in lists["den_han_dong"]}
+    # 4.5% × 2,530,000 × 70% × 6 = 478,170
+    assert due[(101, "BHYT_GD")] == {"id_nguoi": 101, "loai": "BHYT_GD", "han_dong": "2026-11-20",
+                                     "phuong_thuc": 6, "so_tien": 478_170}
+    # (22% × 2,000,000 − 20% × 22% × 1,500,000) × 3 = 1,122,000
+    assert due[(104, "BHXH_TN")]["so_tien"] == 1_122_000
+    week2 = expected_lists(_world(), date(2026, 11, 20))
+    assert (104, "BHXH_TN") not in {(r["id_nguoi"], r["loai"]) for r in week2["den_han_dong"]}
+
+
+def test_enterprises() -> None:
+    units = {r["ma_so_thue"]: r for r in expected_lists(_world(), D)["don_vi_tiem_nang"]}
+    assert units["0100233488-001"]["loai"] == "CHUA_DANG_KY"  # a branch is a unit of its own
+    assert units["0100233488"] == {"ma_so_thue": "0100233488", "loai": "DONG_THIEU", "so_lao_dong_thue": 3,
+                                   "so_lao_dong_bhxh": 0}
+    assert "0300000000" not in units  # not active
+    week2 = {r["ma_so_thue"]: r for r in expected_lists(_world(), date(2026, 11, 20))["don_vi_tiem_nang"]}
+    assert week2["0100233488"]["so_lao_dong_bhxh"] == 1
