@@ -1,22 +1,19 @@
-"""Assets that chain the DAGs: staged sources → built lists → published province schemas."""
+"""Assets that chain the DAGs: staged sources → built lists → published province schemas.
+
+The URIs name the logical warehouse (`warehouse:5432/tiemnang`), not the physical connection: an asset
+is identified by name and URI together, so a URI that followed AIRFLOW_CONN_TIEMNANG_WAREHOUSE would make
+the same asset look like a new, conflicting one whenever the connection changed.
+"""
 
 from __future__ import annotations
 
-import re
-
 from airflow.sdk import Asset
 
-from tiemnang import config
-
-
-def _authority() -> str:
-    """host:port/db of the warehouse, read from configuration only (no connection at parse time)."""
-    info = dict(re.findall(r"(\w+)=('(?:[^'\\]|\\.)*'|\S+)", config.warehouse_conninfo()))
-    return f"{info.get('host', 'localhost')}:{info.get('port', '5432')}/{info.get('dbname', 'tiemnang')}"
+WAREHOUSE = "warehouse:5432/tiemnang"
 
 
 def _asset(name: str, schema: str, table: str) -> Asset:
-    return Asset(name=name, uri=f"postgres://{_authority()}/{schema}/{table}", group="tiemnang")
+    return Asset(name=name, uri=f"postgres://{WAREHOUSE}/{schema}/{table}", group="tiemnang")
 
 
 SOURCES = ("register", "tax", "schools", "welfare")
