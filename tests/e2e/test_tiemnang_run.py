@@ -93,7 +93,8 @@ def test_lists_match_truth(runs, world, e2e_warehouse):
     with psycopg.connect(e2e_warehouse) as conn:
         for as_of, tuan in WEEKS.items():
             expected_dir = world / "truth" / "expected" / as_of
-            expected = {(r["person_uid"], r["nhom"]) for r in _read_csv(expected_dir / "tiem_nang.csv")}
+            expected = {(r["person_uid"], r["nhom"], frozenset(r["ly_do"].split(";")), r["ma_xa"])
+                        for r in _read_csv(expected_dir / "tiem_nang.csv")}
             got, ambiguous = set(), []
             for row in _published(conn, "tiem_nang", tuan):
                 uids = set()
@@ -104,19 +105,21 @@ def test_lists_match_truth(runs, world, e2e_warehouse):
                         uids.add(uid)
                 if len(uids) != 1:
                     ambiguous.append(row["nguon"])
-                got |= {(uid, row["nhom"]) for uid in uids}
+                got |= {(uid, row["nhom"], frozenset(row["ly_do"]), row["ma_xa"]) for uid in uids}
             assert not ambiguous, f"{tuan}: {len(ambiguous)} rows merge several people or none"
             assert got == expected, (f"{tuan}: missing {sorted(expected - got)[:10]}, "
                                      f"unexpected {sorted(got - expected)[:10]}")
 
-            dues = {(r["id_nguoi"], r["loai"], r["han_dong"], int(r["so_tien"]))
+            dues = {(r["id_nguoi"], r["loai"], r["han_dong"], int(r["phuong_thuc"]), int(r["so_tien"]))
                     for r in _read_csv(expected_dir / "den_han_dong.csv")}
-            got_dues = {(str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["so_tien"])
+            got_dues = {(str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["phuong_thuc"], r["so_tien"])
                         for r in _published(conn, "den_han_dong", tuan)}
             assert got_dues == dues
 
-            units = {(r["ma_so_thue"], r["loai"]) for r in _read_csv(expected_dir / "don_vi_tiem_nang.csv")}
-            got_units = {(r["ma_so_thue"], r["loai"]) for r in _published(conn, "don_vi_tiem_nang", tuan)}
+            units = {(r["ma_so_thue"], r["loai"], int(r["so_lao_dong_thue"]), int(r["so_lao_dong_bhxh"]))
+                     for r in _read_csv(expected_dir / "don_vi_tiem_nang.csv")}
+            got_units = {(r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
+                         for r in _published(conn, "don_vi_tiem_nang", tuan)}
             assert got_units == units
 
 
