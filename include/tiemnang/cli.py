@@ -46,7 +46,7 @@ def cmd_airflow(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from tiemnang.generate import generate
 
-    summary = generate(out=Path(args.out), persons=args.persons, seed=args.seed)
+    summary = generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes)
     print(f"generated world in {args.out}: {summary}")
     return 0
 
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder (landing/ and truth/ are created in it)")
     p.add_argument("--persons", type=int, default=2000, help="register persons in the world")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same world)")
+    p.add_argument("--communes", type=int, help="spread the world over this many communes (default: by size)")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("run", help="run the whole chain once for a reference date through Airflow")

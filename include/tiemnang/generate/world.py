@@ -185,12 +185,14 @@ class _Files:
 class World(ListFiles):
     """Generates the landing zone and truth for one seed."""
 
-    def __init__(self, out: Path, persons: int, seed: int, refs: list[date], truth_lists: bool):
+    def __init__(self, out: Path, persons: int, seed: int, refs: list[date], truth_lists: bool,
+                 n_communes: int | None = None):
         from tiemnang.reference.geography import communes, provinces
 
         self.rng = random.Random(seed)
         self.seed = seed
         self.target = persons
+        self.n_communes = n_communes
         self.sched = Schedule(refs)
         self.year = refs[-1].year
         self.landing = out / "landing"
@@ -226,8 +228,8 @@ class World(ListFiles):
     # ---------------------------------------------------------------- top level
     def run(self) -> dict:
         rng = self.rng
-        n_communes = max(3, min(len(self.communes), round(self.target / 3000)))
-        n_provinces = max(2, min(len(self.provinces), round(n_communes / 8)))
+        n_communes = max(3, min(len(self.communes), self.n_communes or round(self.target / 3000)))
+        n_provinces = max(2, min(len(self.provinces), n_communes if self.n_communes else round(n_communes / 8)))
         chosen = sorted(rng.sample(sorted(self.provinces), n_provinces))
         by_province: dict[str, list[str]] = {}
         for code, (_, tinh) in sorted(self.communes.items()):

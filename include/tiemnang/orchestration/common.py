@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +22,8 @@ TAGS = frozenset({"tiemnang", "ingest", "build", "publish", "register", "tax", "
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    # Fault-injection tests shorten the wait between tries; production keeps the 2 minutes.
+    "retry_delay": timedelta(seconds=int(os.environ.get("TIEMNANG_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
 }
 

@@ -1,0 +1,66 @@
+"""Compare what a warehouse published for a generated world with the world's truth (the oracle's lists)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from tiemnang.reference import geography
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _published(conn: psycopg.Connection, table: str, tuan: str) -> list[dict]:
+    rows: list[dict] = []
+    for ma_tinh in sorted(geography.provinces()):
+        cur = conn.execute(sql.SQL("SELECT * FROM {}.{} WHERE tuan = %s").format(
+            sql.Identifier(f"tinh_{ma_tinh}"), sql.Identifier(f"{table}_lich_su")), (tuan,))
+        names = [c.name for c in cur.description]
+        rows += [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return rows
+
+
+def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -> dict:
+    """Differences between published week `tuan` and truth/expected/<as_of>; empty sets mean equal."""
+    truth = world / "truth"
+    records = {(r["path"], int(r["dong"])): r["person_uid"] for r in _read(truth / "records.csv")}
+    by_id_nguoi = {r["id_nguoi"]: r["person_uid"] for r in _read(truth / "persons.csv") if r["id_nguoi"]}
+    expected_dir = truth / "expected" / as_of
+
+    expected = {(r["person_uid"], r["nhom"], frozenset(r["ly_do"].split(";")), r["ma_xa"])
+                for r in _read(expected_dir / "tiem_nang.csv")}
+    got, merged = set(), []
+    for row in _published(conn, "tiem_nang", tuan):
+        uids = {by_id_nguoi.get(str(src["id_nguoi"])) if src["nguon"] == "register"
+                else records.get((src["tep"], int(src["dong"]))) for src in row["nguon"]} - {None}
+        if len(uids) != 1:
+            merged.append(sorted(uids))
+        got |= {(uid, row["nhom"], frozenset(row["ly_do"]), row["ma_xa"]) for uid in uids}
+
+    dues = {(r["id_nguoi"], r["loai"], r["han_dong"], int(r["phuong_thuc"]), int(r["so_tien"]))
+            for r in _read(expected_dir / "den_han_dong.csv")}
+    got_dues = {(str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["phuong_thuc"], r["so_tien"])
+                for r in _published(conn, "den_han_dong", tuan)}
+    units = {(r["ma_so_thue"], r["loai"], int(r["so_lao_dong_thue"]), int(r["so_lao_dong_bhxh"]))
+             for r in _read(expected_dir / "don_vi_tiem_nang.csv")}
+    got_units = {(r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
+                 for r in _published(conn, "don_vi_tiem_nang", tuan)}
+    return {
+        "tiem_nang": {"expected": len(expected), "published": len(got),
+                      "missing": sorted(expected - got, key=str), "unexpected": sorted(got - expected, key=str),
+                      "rows_not_one_person": merged},
+        "den_han_dong": {"expected": len(dues), "published": len(got_dues),
+                         "missing": sorted(dues - got_dues), "unexpected": sorted(got_dues - dues)},
+        "don_vi_tiem_nang": {"expected": len(units), "published": len(got_units),
+                             "missing": sorted(units - got_units), "unexpected": sorted(got_units - units)},
+    }
+
+
+def is_equal(diff: dict) -> bool:
+    return not any(v for part in diff.values() for k, v in part.items() if k not in ("expected", "published"))

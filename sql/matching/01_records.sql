@@ -1,0 +1,54 @@
+-- Step 1: every person-record in force on D, with raw identifiers and normalised name keys (mt.w_rec),
+-- and the hand-off copy in mt.record (trusted identifiers only).
+TRUNCATE mt.record, mt.record_person, mt.person;
+
+DROP TABLE IF EXISTS mt.w_rec;
+CREATE UNLOGGED TABLE mt.w_rec AS
+WITH cf AS (
+    SELECT file_id FROM stg.current_files(%(as_of)s)
+),
+employer AS (
+    SELECT DISTINCT ON (e.ma_so_thue) e.ma_so_thue, e.ma_xa
+    FROM stg.enterprises e JOIN cf USING (file_id)
+    ORDER BY e.ma_so_thue, e.file_id DESC, e.dong DESC
+),
+src AS (
+    SELECT 1 AS thu_tu, 'register' AS nguon, p.file_id, p.dong, p.id_nguoi,
+           p.so_ddcn AS ddcn_goc, p.so_ddcn_tin_cay AS ddcn_tc, p.ma_so_bhxh AS bhxh_goc,
+           p.ma_so_bhxh_tin_cay AS bhxh_tc, p.ho_ten, p.ngay_sinh, p.ngay_sinh_dau, p.gioi_tinh, p.ma_xa,
+           NULL::text AS don_vi
+    FROM stg.persons p JOIN cf USING (file_id)
+    UNION ALL
+    SELECT 2, 'schools', s.file_id, s.dong, NULL, s.so_ddcn, s.so_ddcn_tin_cay, s.ma_so_bhxh,
+           s.ma_so_bhxh_tin_cay, s.ho_ten, s.ngay_sinh, s.ngay_sinh_dau, s.gioi_tinh, sc.ma_xa, NULL
+    FROM stg.students s JOIN cf USING (file_id)
+    LEFT JOIN stg.current_schools(%(as_of)s) sc USING (ma_truong)
+    UNION ALL
+    SELECT 3, 'welfare', w.file_id, w.dong, NULL, w.so_ddcn, w.so_ddcn_tin_cay, w.ma_so_bhxh,
+           w.ma_so_bhxh_tin_cay, w.ho_ten, w.ngay_sinh, w.ngay_sinh_dau, w.gioi_tinh, w.ma_xa, NULL
+    FROM stg.welfare w JOIN cf USING (file_id)
+    UNION ALL
+    SELECT 4, 'household_businesses', h.file_id, h.dong, NULL, h.so_ddcn, h.so_ddcn_tin_cay, NULL, false,
+           h.ho_ten, h.ngay_sinh, h.ngay_sinh_dau, h.gioi_tinh, h.ma_xa, NULL
+    FROM stg.household_businesses h JOIN cf USING (file_id)
+    UNION ALL
+    SELECT 5, 'wage_earners', g.file_id, g.dong, NULL, g.so_ddcn, g.so_ddcn_tin_cay, NULL, false,
+           g.ho_ten, g.ngay_sinh, g.ngay_sinh_dau, NULL, em.ma_xa, g.ma_so_thue_don_vi
+    FROM stg.wage_earners g JOIN cf USING (file_id)
+    LEFT JOIN employer em ON em.ma_so_thue = g.ma_so_thue_don_vi
+)
+SELECT row_number() OVER (ORDER BY thu_tu, file_id, dong) AS rec_id,
+       nguon, file_id, dong, id_nguoi,
+       nullif(ddcn_goc, '') AS ddcn_goc, ddcn_tc AND coalesce(ddcn_goc, '') <> '' AS ddcn_tc,
+       nullif(bhxh_goc, '') AS bhxh_goc, bhxh_tc AND coalesce(bhxh_goc, '') <> '' AS bhxh_tc,
+       ho_ten, nullif(ngay_sinh, '') AS ngay_sinh, ngay_sinh_dau, gioi_tinh, ma_xa, don_vi,
+       mt.khoa_dau(ho_ten) AS ten_dau,
+       mt.khong_dau(ho_ten) AS ten_kd
+FROM src;
+
+INSERT INTO mt.record (rec_id, nguon, file_id, dong, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten, ngay_sinh,
+                       ngay_sinh_dau, gioi_tinh, ma_xa, ten_khong_dau)
+SELECT rec_id, nguon, file_id, dong, id_nguoi,
+       CASE WHEN ddcn_tc THEN ddcn_goc END, CASE WHEN bhxh_tc THEN bhxh_goc END,
+       ho_ten, ngay_sinh, ngay_sinh_dau, gioi_tinh, ma_xa, ten_kd
+FROM mt.w_rec;
