@@ -108,13 +108,12 @@ def xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        first_row = (sheet.start or (0, 0))[0]
-        rows = sheet.iter_rows()
+        rows = sheet.iter_rows()  # from the sheet's first row (A1), even when leading rows are empty
     except Exception as exc:  # calamine raises several error types for corrupt workbooks
         raise FileRejected("tep_hong", f"workbook cannot be opened: {type(exc).__name__}") from None
     try:
         for offset, cells in enumerate(rows):
-            yield first_row + offset + 1, [unicodedata.normalize("NFC", c) if isinstance(c, str) else c for c in cells]
+            yield offset + 1, [unicodedata.normalize("NFC", c) if isinstance(c, str) else c for c in cells]
     except Exception as exc:
         raise FileRejected("tep_hong", f"workbook cannot be read: {type(exc).__name__}") from None
 

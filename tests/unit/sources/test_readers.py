@@ -98,3 +98,17 @@ def test_layouts_never_turn_non_data_into_rows_nor_lose_data(titles, numbering, 
     rows.extend(footer)
     got = [n for n, _ in _table(rows).rows]
     assert got == expected
+
+
+def test_xlsx_row_numbers_are_excel_rows_even_below_empty_rows(tmp_path):
+    """A sheet whose first rows are empty still reports the row numbers a person sees in Excel."""
+    import xlsxwriter
+
+    path = tmp_path / "00613_ho_ngheo.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(2, 1, ["STT", "Họ và tên"])      # header on Excel row 3, column B
+    sheet.write_row(4, 1, [1, "Phan Duy Tùng"])      # Excel row 5
+    book.close()
+    records = list(readers.xlsx_records(path))
+    assert [(n, cells) for n, cells in records if any(cells)] == [(3, ["STT", "Họ và tên"]), (5, [1, "Phan Duy Tùng"])]
