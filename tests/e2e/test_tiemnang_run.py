@@ -26,7 +26,7 @@ TIEMNANG = str(Path(sys.executable).with_name("tiemnang"))
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("world")
-    generate(out=out, persons=1500, seed=11)
+    generate(out=out, persons=2000, seed=11, communes=10)
     return out
 
 
