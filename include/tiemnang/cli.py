@@ -39,7 +39,10 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     if args.airflow_args[:1] == ["standalone"]:
         port = os.environ["AIRFLOW__API__PORT"]
         print(f"Airflow UI: http://127.0.0.1:{port}/  login: {user} / {password}", flush=True)
-    airflow = str(Path(sys.executable).with_name("airflow"))
+    bin_dir = Path(sys.executable).parent
+    # `airflow standalone` starts its components as `airflow …` subprocesses: they must be on PATH.
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    airflow = str(bin_dir / "airflow")
     os.execv(airflow, [airflow, *args.airflow_args])
 
 
@@ -139,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark the whole chain on a generated world")
     p.add_argument("--persons", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", help="folder for the result JSON (default: docs/benchmarks)")
     p.set_defaults(func=cmd_bench)
     return parser
 

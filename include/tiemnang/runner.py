@@ -42,9 +42,9 @@ def airflow_environment() -> dict[str, str]:
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
-        "AIRFLOW__API__PORT": os.environ.get("TIEMNANG_AIRFLOW_PORT", "8793"),
+        "AIRFLOW__API__PORT": os.environ.get("TIEMNANG_AIRFLOW_PORT", "8780"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL":
-            f"http://127.0.0.1:{os.environ.get('TIEMNANG_AIRFLOW_PORT', '8793')}/execution/",
+            f"http://127.0.0.1:{os.environ.get('TIEMNANG_AIRFLOW_PORT', '8780')}/execution/",
     }
     return {k: os.environ.get(k, v) for k, v in defaults.items()}
 
