@@ -60,7 +60,7 @@ def test_policy(dagbag, dag_id):
         assert task.retries >= 1, f"{task.task_id} has no retries"
         assert task.on_failure_callback, f"{task.task_id} has no failure callback"
         verb = task.task_id.split("_")[0]
-        assert verb in {"prepare", "load", "validate", "match", "build", "check", "ensure", "list",
+        assert verb in {"prepare", "extract", "load", "validate", "match", "build", "check", "ensure", "list",
                         "publish", "export", "summarize"}, f"task id {task.task_id} is not verb_object"
 
 

@@ -35,6 +35,15 @@ def build_ingest_dag(source: str, doc_md: str):
             return common.prepare_warehouse()
 
         @task
+        def extract_register_snapshot(**context) -> dict:
+            import pendulum
+
+            from tiemnang.sources.register_db import extract_if_configured
+
+            today = pendulum.now(common.TZ).date()
+            return extract_if_configured(common.landing_root(context), common.reference_date(context), today)
+
+        @task
         def load_deliveries(**context) -> dict:
             from tiemnang.sources import ingest
 
@@ -52,6 +61,11 @@ def build_ingest_dag(source: str, doc_md: str):
             context["outlet_events"][staged].extra = {"as_of": d.isoformat(), "source": source, **figures}
             return figures
 
-        chain(prepare_warehouse(), validate_loaded(load_deliveries()))
+        loaded = load_deliveries()
+        if source == "register":
+            chain(prepare_warehouse(), extract_register_snapshot(), loaded)
+        else:
+            chain(prepare_warehouse(), loaded)
+        validate_loaded(loaded)
 
     return ingest_dag()

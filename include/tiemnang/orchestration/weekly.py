@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from airflow.exceptions import AirflowFailException
+
 from tiemnang import db
 
 log = logging.getLogger(__name__)
 
 
-class QualityGateClosed(RuntimeError):
-    """A hard data-quality failure on a file in force: provinces keep last week's lists."""
+class QualityGateClosed(AirflowFailException):
+    """A hard data-quality failure on a file in force: provinces keep last week's lists.
+
+    Fails the task at once: retrying cannot open the gate, only a re-delivery can.
+    """
 
 
 def check_quality_gate(conninfo: str, d: date) -> dict:

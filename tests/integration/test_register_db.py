@@ -1,0 +1,78 @@
+"""The register read from the `bhxh_register` database lands as an ordinary delivery and loads like files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tiemnang import config
+from tiemnang.sources import ingest
+from tiemnang.sources.register_db import extract_if_configured, extract_snapshot
+
+SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "landing" / "register" / "2026-11-21"
+DDL = """
+CREATE TABLE persons (id_nguoi bigint, ma_so_bhxh text, so_ddcn text, ho_ten text, ngay_sinh text,
+                      gioi_tinh smallint, ma_xa text, ma_ho text);
+CREATE TABLE coverage (id_nguoi bigint, loai text, ma_doi_tuong text, ma_don_vi text, tu_ngay date,
+                       den_ngay date, phuong_thuc smallint, muc_thu_nhap numeric, thu_tu_trong_ho smallint);
+CREATE TABLE employers (ma_don_vi text, ma_so_thue text, ten_don_vi text, ma_xa text);
+"""
+
+
+@pytest.fixture
+def register_db(pg_cluster):
+    if not SAMPLE.is_dir():
+        pytest.skip("shared sample delivery not present")
+    name = "bhxh_register_test"
+    admin = config.local_conninfo("postgres", user="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
+    conninfo = config.local_conninfo(name)
+    with psycopg.connect(conninfo) as conn:
+        conn.execute(DDL)
+        for view in ("persons", "coverage", "employers"):
+            with open(SAMPLE / f"{view}.csv", "rb") as f, conn.cursor().copy(
+                    f"COPY {view} FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                copy.write(f.read())
+    yield conninfo
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _records(path: Path) -> int:
+    return sum(1 for _ in path.open(encoding="utf-8")) - 1
+
+
+def test_snapshot_lands_and_loads(register_db, committed_db, tmp_path):
+    day = dt.date(2026, 11, 23)
+    first = extract_snapshot(register_db, tmp_path, day)
+    folder = tmp_path / "register" / day.isoformat()
+    assert first["extracted"] and (folder / "_READY").exists()
+    for view in ("persons", "coverage", "employers"):
+        assert _records(folder / f"{view}.csv") == _records(SAMPLE / f"{view}.csv")
+    assert extract_snapshot(register_db, tmp_path, day)["extracted"] is False  # the delivery is not rewritten
+
+    counts = ingest(committed_db, "register", tmp_path, day)
+    expected = sum(_records(SAMPLE / f"{v}.csv") for v in ("persons", "coverage", "employers"))
+    assert counts["files_loaded"] == 3
+    assert counts["rows_read"] == expected == counts["rows_accepted"] + counts["rows_quarantined"]
+    with psycopg.connect(committed_db) as conn:
+        assert conn.execute("SELECT count(*) FROM stg.persons").fetchone()[0] == _records(SAMPLE / "persons.csv")
+
+
+def test_only_tonight_is_extracted(register_db, tmp_path, monkeypatch):
+    uri = "postgresql://{user}@{host}:{port}/{dbname}".format(**dict(p.split("=") for p in register_db.split()))
+    monkeypatch.setenv("AIRFLOW_CONN_BHXH_REGISTER", uri)
+    backfill = extract_if_configured(tmp_path, dt.date(2026, 11, 13), today=dt.date(2026, 11, 23))
+    assert backfill["extracted"] is False and "backfill" in backfill["reason"]
+    assert not (tmp_path / "register").exists()
+    tonight = extract_if_configured(tmp_path, dt.date(2026, 11, 23), today=dt.date(2026, 11, 23))
+    assert tonight["extracted"] is True
+    shutil.rmtree(tmp_path / "register")
+    monkeypatch.delenv("AIRFLOW_CONN_BHXH_REGISTER")
+    assert extract_if_configured(tmp_path, dt.date(2026, 11, 23), today=dt.date(2026, 11, 23))["extracted"] is False
