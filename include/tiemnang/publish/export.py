@@ -48,7 +48,8 @@ def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path
             params = {"tuan": tuan, "ma_xa": ma_xa}
             rows = {name: db.fetch(conn, f"publish/export_{name}", params, idents) for name in SHEETS}
             path = target / f"{ma_xa}.xlsx"
-            with xlsxwriter.Workbook(path) as book:
+            # names come from commune lists: a cell starting with "=" must stay text, never a live formula
+            with xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False}) as book:
                 styles = _styles(book)
                 heading = (f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", f"Xã/phường: {ten_xa} (mã {ma_xa})",
                            f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}")
