@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import logging
 import os
 import pwd
@@ -23,7 +24,24 @@ class LocalPostgresError(RuntimeError):
 
 
 def _pg_dir() -> Path:
-    return config.local_dir() / "pg"
+    """.local/pg, unless the postgres OS user cannot reach it (a checkout under a private home directory)."""
+    preferred = config.local_dir() / "pg"
+    if os.geteuid() != 0 or _postgres_can_reach(preferred.parent):
+        return preferred
+    digest = hashlib.sha256(str(config.PROJECT_ROOT).encode()).hexdigest()[:10]
+    fallback = Path("/var/tmp") / f"tiemnang-{digest}" / "pg"
+    fallback.parent.mkdir(parents=True, exist_ok=True)
+    link = preferred
+    if not link.exists() and not link.is_symlink():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(fallback)  # so .local/pg still shows where the cluster lives
+    return fallback
+
+
+def _postgres_can_reach(directory: Path) -> bool:
+    directory.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(_as_postgres(["test", "-x", str(directory)]), capture_output=True)
+    return probe.returncode == 0
 
 
 def find_bin_dir() -> Path | None:
