@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tiemnang.sources.readers import FileRejected, Fingerprint
 log = logging.getLogger(__name__)
 
 _SPOOL_BYTES = 8 << 20
+_PROGRESS_EVERY = 250_000
 
 
 class ConservationError(AssertionError):
@@ -127,10 +129,15 @@ def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint) -> tup
         sql.Identifier(layout.table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     read = accepted = warned = 0
+    started = time.perf_counter()
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8") as spool:
         with conn.cursor() as cur, cur.copy(copy_stg) as copy:
             for number, cells in tbl.rows:
                 read += 1
+                if read % _PROGRESS_EVERY == 0:  # a 40-minute load shows it is alive, with its rate
+                    seconds = time.perf_counter() - started
+                    log.info("ingest %s %r: %d rows read in %.0fs (%.0f rows/s)",
+                             f.source, f.path, read, seconds, read / seconds)
                 verdict = layout.convert(_fields(cells, tbl.positions), f.context)
                 if verdict.reasons:
                     spool.write(json.dumps([number, verdict.reasons, readers.raw_cells(tbl.header, cells)],
@@ -161,6 +168,8 @@ def _fields(cells: list[Any], positions: dict[str, int]) -> dict[str, Any]:
 
 
 def _copy_quarantine(conn: psycopg.Connection, f: LandingFile, file_id: int, spool) -> int:
+    if not spool.tell():
+        return 0  # nothing quarantined: spare the round trip (most of hundreds of small roster files)
     spool.seek(0)
     n = 0
     with conn.cursor() as cur, cur.copy(
