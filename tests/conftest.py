@@ -27,15 +27,9 @@ def _admin_conninfo(dbname: str) -> str:
 @pytest.fixture(scope="session")
 def fresh_database(pg_cluster) -> Iterator[str]:
     """A new, migrated warehouse database for this test session; returns its conninfo, dropped after."""
-    name = f"tiemnang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
-    conninfo = config.local_conninfo(name)
-    with db.connect(conninfo) as conn:
-        warehouse.prepare(conn)
+    conninfo, drop = make_database("tiemnang_test")
     yield conninfo
-    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop()
 
 
 @pytest.fixture

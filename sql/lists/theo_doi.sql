@@ -12,15 +12,7 @@ WITH previous AS (
     SELECT DISTINCT t.ngay_tham_chieu, t.khoa_nguoi, k.khoa
     FROM lists.tiem_nang t
     JOIN previous p ON p.ma_tinh = t.ma_tinh AND p.ngay_tham_chieu = t.ngay_tham_chieu
-    CROSS JOIN LATERAL (
-        SELECT 'k:' || t.khoa_nguoi
-        UNION ALL SELECT 'd:' || t.so_ddcn WHERE t.so_ddcn IS NOT NULL
-        UNION ALL SELECT 'b:' || t.ma_so_bhxh WHERE t.ma_so_bhxh IS NOT NULL
-        UNION ALL SELECT 'r:' || t.id_nguoi WHERE t.id_nguoi IS NOT NULL
-        UNION ALL SELECT CASE WHEN e ->> 'nguon' = 'register' THEN 'r:' || (e ->> 'id_nguoi')
-                              ELSE 's:' || (e ->> 'tep') || '#' || (e ->> 'dong') END
-                  FROM jsonb_array_elements(t.nguon) e
-    ) k (khoa)
+    CROSS JOIN LATERAL lists.khoa_dong(t.khoa_nguoi, t.so_ddcn, t.ma_so_bhxh, t.id_nguoi, t.nguon) k (khoa)
 ), today AS (
     SELECT p.person_id, 'k:' || p.khoa_nguoi AS khoa FROM mt.person p
     UNION ALL SELECT p.person_id, 'd:' || p.so_ddcn FROM mt.person p WHERE p.so_ddcn IS NOT NULL

@@ -15,15 +15,7 @@ WITH previous AS (
 ), week_keys AS (
     SELECT w.this_week, w.khoa_nguoi, k.khoa
     FROM week_rows w
-    CROSS JOIN LATERAL (
-        SELECT 'k:' || w.khoa_nguoi
-        UNION ALL SELECT 'd:' || w.so_ddcn WHERE w.so_ddcn IS NOT NULL
-        UNION ALL SELECT 'b:' || w.ma_so_bhxh WHERE w.ma_so_bhxh IS NOT NULL
-        UNION ALL SELECT 'r:' || w.id_nguoi WHERE w.id_nguoi IS NOT NULL
-        UNION ALL SELECT CASE WHEN e ->> 'nguon' = 'register' THEN 'r:' || (e ->> 'id_nguoi')
-                              ELSE 's:' || (e ->> 'tep') || '#' || (e ->> 'dong') END
-                  FROM jsonb_array_elements(w.nguon) e
-    ) k (khoa)
+    CROSS JOIN LATERAL lists.khoa_dong(w.khoa_nguoi, w.so_ddcn, w.ma_so_bhxh, w.id_nguoi, w.nguon) k (khoa)
 ), seen_in_other_week AS (
     SELECT DISTINCT a.this_week, a.khoa_nguoi
     FROM week_keys a
