@@ -34,7 +34,8 @@ def is_commune(ma_xa: str | None) -> bool:
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    # NFC, and single spaces: the package spells ten names with a double space ("Phường  Rạch Dừa")
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def sync(conn: psycopg.Connection) -> tuple[int, int]:
