@@ -1,4 +1,4 @@
-"""The engine's floor on the same files: COPY every input into unlogged tables, then one hash join on so_ddcn."""
+"""The engine's floor on the same files: COPY every input into unlogged tables (one per file kind), one hash join."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from psycopg import sql
 SERVER_PARSED = {"persons.csv", "coverage.csv", "employers.csv", "enterprises.csv",
                  "household_businesses.csv", "wage_earners.csv", "schools.csv"}
 BLOCK = 1 << 20
+WIDTH = 12
 
 
 def _ready_files(landing: Path) -> list[Path]:
@@ -41,52 +42,59 @@ def _rows(path: Path):
 
 
 def measure(conninfo: str, landing: Path) -> dict:
+    """COPY every ready file once into one unlogged table per file kind, then count one hash join on so_ddcn."""
     files = _ready_files(landing)
     started = time.perf_counter()
-    ddcn_tables: list[tuple[str, str]] = []
-    rows = unreadable = 0
+    tables: dict[str, str] = {}      # kind (file name, or the source for rosters) -> table
+    ddcn: dict[str, str] = {}        # table -> its so_ddcn column
+    unreadable = 0
+    register = max(p for p in files if p.name == "persons.csv")  # the snapshot the join reads
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        for i, path in enumerate(files):
-            table = f"f{i}"
+        for path in files:
             if path.name in SERVER_PARSED:
                 with open(path, encoding="utf-8-sig", newline="") as f:
                     header = next(csv.reader([f.readline()]))
+                kind = "register" if path == register else path.name
+                table = tables.setdefault(kind, f"t{len(tables)}")
+                if "so_ddcn" in header and path.name != "persons.csv":
+                    ddcn[table] = "so_ddcn"
                 cols = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(h)) for h in header)
-                conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(sql.Identifier(table), cols))
+                conn.execute(sql.SQL("CREATE UNLOGGED TABLE IF NOT EXISTS {} ({})").format(sql.Identifier(table), cols))
                 with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(
                         sql.Identifier(table))) as copy, open(path, "rb") as f:
                     while block := f.read(BLOCK):
                         copy.write(block)
-                if "so_ddcn" in header:
-                    ddcn_tables.append((table, "so_ddcn"))
-            else:
-                width = 12
-                cols = sql.SQL(", ").join(sql.SQL("c{} text").format(sql.Literal(n)) for n in range(width))
-                conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(sql.Identifier(table), cols))
-                ddcn_col = None
-                try:
-                    with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))) as copy:
-                        for row in _rows(path):
-                            cells = [None if c is None else str(c).replace("\x00", "") for c in list(row)[:width]]
-                            if ddcn_col is None:
-                                keys = [_key(c or "") for c in cells]
-                                if "sodinhdanhcanhan" in keys:
-                                    ddcn_col = keys.index("sodinhdanhcanhan")
-                            copy.write_row(cells + [None] * (width - len(cells)))
-                except Exception:  # noqa: BLE001 - an unreadable file costs the floor nothing; the pipeline quarantines it
-                    unreadable += 1
-                    ddcn_col = None
-                if ddcn_col is not None:
-                    ddcn_tables.append((table, f"c{ddcn_col}"))
-            rows += conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+                continue
+            # rosters and welfare lists: cells as they come, the ID (once the header is seen) in its own column
+            table = tables.setdefault(path.parts[-3], f"t{len(tables)}")
+            ddcn[table] = "so_ddcn"
+            cols = sql.SQL(", ").join(sql.SQL("c{} text").format(sql.Literal(n)) for n in range(WIDTH))
+            conn.execute(sql.SQL("CREATE UNLOGGED TABLE IF NOT EXISTS {} ({}, so_ddcn text)").format(
+                sql.Identifier(table), cols))
+            ddcn_col = None
+            try:
+                with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))) as copy:
+                    for row in _rows(path):
+                        cells = [None if c is None else str(c).replace("\x00", "") for c in list(row)[:WIDTH]]
+                        if ddcn_col is None:
+                            keys = [_key(c or "") for c in cells]
+                            if "sodinhdanhcanhan" in keys:
+                                ddcn_col = keys.index("sodinhdanhcanhan")
+                        own = cells[ddcn_col] if ddcn_col is not None and ddcn_col < len(cells) else None
+                        copy.write_row(cells + [None] * (WIDTH - len(cells)) + [own])
+            except Exception:  # noqa: BLE001 - an unreadable file costs the floor nothing; the pipeline quarantines it
+                unreadable += 1
+        rows = sum(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
+                   for t in tables.values())
         copied = time.perf_counter() - started
-        register = f"f{max(i for i, p in enumerate(files) if p.name == 'persons.csv')}"
+        register = tables["register"]
         sources = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT {} AS so_ddcn FROM {}").format(sql.Identifier(col), sql.Identifier(t))
-            for t, col in ddcn_tables if files[int(t[1:])].name != "persons.csv")
+            for t, col in ddcn.items() if t != register)
         join_started = time.perf_counter()
         matched = conn.execute(sql.SQL("SELECT count(*) FROM ({}) s JOIN {} p ON p.so_ddcn = s.so_ddcn").format(
             sources, sql.Identifier(register))).fetchone()[0]
         joined = time.perf_counter() - join_started
-    return {"files": len(files), "rows": rows, "copy_seconds": round(copied, 2), "join_seconds": round(joined, 2),
-            "total_seconds": round(copied + joined, 2), "matched_rows": matched, "unreadable_files": unreadable}
+    return {"files": len(files), "tables": len(tables), "rows": rows, "copy_seconds": round(copied, 2),
+            "join_seconds": round(joined, 2), "total_seconds": round(copied + joined, 2), "matched_rows": matched,
+            "unreadable_files": unreadable}

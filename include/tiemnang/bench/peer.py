@@ -57,6 +57,8 @@ def main(landing: Path, d: str) -> dict:
                if p.name != "_READY" and p.parent.name <= d and (p.parent / "_READY").exists()]
     welfare_df = pd.concat(welfare, ignore_index=True) if welfare else pd.DataFrame()
 
+    # pandas joins NaN to NaN: without dropping the empty IDs every student without one meets every such person
+    persons = persons.dropna(subset=["so_ddcn"]).drop_duplicates("so_ddcn")
     students = students.merge(persons[["so_ddcn", "id_nguoi"]], how="left",
                               left_on="sodinhdanhcanhan", right_on="so_ddcn")
     hssv = students[~students.id_nguoi.isin(covered)].drop_duplicates("sodinhdanhcanhan")

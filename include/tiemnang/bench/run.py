@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -52,19 +53,54 @@ def _fresh_database(name: str) -> str:
     return config.local_conninfo(name)
 
 
-def _task_times(since_iso: str) -> dict[str, dict[str, float]]:
-    """Seconds spent inside tasks per DAG (from Airflow's metadata DB) for runs started after `since`."""
+def _task_times(since_iso: str, as_of: date, landing: Path) -> dict[str, dict[str, float]]:
+    """Seconds spent inside tasks per DAG and task (Airflow's task_instance table) for this run's DAG runs.
+
+    Other `tiemnang run` processes may share the metadata database, so runs are picked by their conf.
+    """
     from tiemnang.runner import airflow_environment
 
     url = airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg://", "postgresql://")
     out: dict[str, dict[str, float]] = {}
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "SELECT dag_id, task_id, sum(extract(epoch FROM end_date - start_date)) FROM task_instance"
-            " WHERE start_date >= %s GROUP BY 1, 2", (since_iso,)).fetchall()
+            "SELECT ti.dag_id, ti.task_id, sum(extract(epoch FROM ti.end_date - ti.start_date))"
+            " FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id"
+            " WHERE r.start_date >= %s AND r.conf ->> 'as_of' = %s AND r.conf ->> 'landing' = %s"
+            " GROUP BY 1, 2", (since_iso, as_of.isoformat(), str(landing))).fetchall()
     for dag_id, task_id, seconds in rows:
         out.setdefault(dag_id, {})[task_id] = round(float(seconds or 0), 3)
     return out
+
+
+def _dag_walls(since_iso: str, as_of: date, landing: Path) -> dict[str, float]:
+    """Wall seconds of each DAG run (start to end, Airflow's dag_run table) of this `tiemnang run`."""
+    from tiemnang.runner import airflow_environment
+
+    url = airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT dag_id, extract(epoch FROM end_date - start_date) FROM dag_run"
+            " WHERE start_date >= %s AND conf ->> 'as_of' = %s AND conf ->> 'landing' = %s",
+            (since_iso, as_of.isoformat(), str(landing))).fetchall()
+    return {dag_id: round(float(seconds or 0), 2) for dag_id, seconds in rows}
+
+
+def _warehouse_counters(conninfo: str) -> tuple[int, int, int]:
+    """(last file_id, temp bytes so far, rows read by ingestion so far) of the bench warehouse."""
+    with psycopg.connect(conninfo) as conn:
+        exists = conn.execute("SELECT to_regclass('ops.file_log') IS NOT NULL").fetchone()[0]
+        last, rows = conn.execute("SELECT coalesce(max(file_id), 0), coalesce(sum(rows_read), 0) FROM ops.file_log"
+                                  ).fetchone() if exists else (0, 0)
+        temp = conn.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()").fetchone()[0]
+    return int(last), int(temp), int(rows)
+
+
+def _load() -> dict:
+    """What else runs on the machine: load averages and other pipeline processes (they share the CPUs)."""
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout.splitlines()
+    others = [line for line in ps if ("pytest" in line or "tiemnang run" in line) and str(os.getpid()) not in line]
+    return {"loadavg": [round(x, 2) for x in os.getloadavg()], "other_pipeline_processes": len(others)}
 
 
 def _pg_figures(conninfo: str) -> dict:
@@ -87,15 +123,26 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
                     "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                                 "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}}
 
-    if not (world / "truth" / "persons.csv").exists():
+    stats_file = work / "generate.json"
+    if not (world / "truth" / "summary.json").exists():
         seconds, rss, proc = _measured([TIEMNANG, "generate", "--out", str(world), "--persons", str(persons),
                                         "--seed", str(seed)])
         if proc.returncode:
             raise RuntimeError(f"generate failed: {proc.stderr[-2000:]}")
-        result["generate"] = {"seconds": round(seconds, 2), "peak_rss_bytes": rss}
+        stats_file.write_text(json.dumps({"seconds": round(seconds, 2), "peak_rss_bytes": rss}))
+    result["generate"] = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    summary = json.loads((world / "truth" / "summary.json").read_text(encoding="utf-8"))
+    n = summary["register_persons"] or 1
+    result["world"] = {
+        **{k: summary[k] for k in ("communes", "provinces", "register_persons", "persons", "students", "welfare_rows",
+                                   "wage_earners", "household_businesses", "enterprises", "spells")},
+        "per_register_person": {k: round(summary[k] / n, 3) for k in ("students", "welfare_rows", "wage_earners",
+                                                                       "household_businesses", "spells")},
+    }
     landing = world / "landing"
     files = [p for p in landing.rglob("*") if p.is_file() and p.name != "_READY"]
     result["input"] = {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    result["load"] = {"before": _load()}
 
     dbname = f"tiemnang_bench_{persons}"
     conninfo = _fresh_database(dbname)
@@ -103,32 +150,43 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
                f"{config.local_pg_port()}/{dbname}")
     runs = []
     for d in WEEK_DATES:
-        since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 1))
+        last_file, temp_before, rows_before = _warehouse_counters(conninfo)
         seconds, rss, proc = _measured([TIEMNANG, "run", "--as-of", d.isoformat(), "--landing", str(landing)], env)
         if proc.returncode:
             raise RuntimeError(f"tiemnang run --as-of {d} failed: {proc.stderr[-3000:]}")
-        inside = _task_times(since)
+        inside = _task_times(since, d, landing)
         task_seconds = sum(sum(t.values()) for t in inside.values())
+        files_after, temp_after, rows_after = _warehouse_counters(conninfo)
+        rows = rows_after - rows_before
         runs.append({"as_of": d.isoformat(), "wall_seconds": round(seconds, 2), "peak_rss_bytes": rss,
                      "task_seconds": round(task_seconds, 2), "airflow_overhead_seconds": round(seconds - task_seconds, 2),
-                     "tasks": inside})
+                     "rows_ingested": rows, "rows_per_second": round(rows / seconds, 1) if seconds else 0,
+                     "files_logged": files_after - last_file, "pg_temp_bytes": temp_after - temp_before,
+                     "dag_wall_seconds": _dag_walls(since, d, landing), "tasks": inside})
     result["runs"] = runs
     result["postgres"] = _pg_figures(conninfo)
 
     from tiemnang.bench import floor, peer
 
-    floor_db = _fresh_database(f"tiemnang_floor_{persons}")
+    floor_db = _fresh_database(f"tiemnang_bench_floor_{persons}")
     result["floor"] = floor.measure(floor_db, landing)
     first = runs[0]
     result["ratio_to_floor"] = {
         "task_seconds": round(first["task_seconds"] / result["floor"]["total_seconds"], 2),
         "wall_seconds": round(first["wall_seconds"] / result["floor"]["total_seconds"], 2),
+        # the floor reads every delivery once; the two Fridays together read each delivery they see once too
+        "both_weeks_task_seconds": round(sum(r["task_seconds"] for r in runs) / result["floor"]["total_seconds"], 2),
     }
+    floor_rows = result["floor"]["rows"]
+    result["floor"]["rows_per_second"] = round(floor_rows / result["floor"]["total_seconds"], 1)
     seconds, rss, proc = _measured([sys.executable, "-m", "tiemnang.bench.peer", str(landing), WEEK_DATES[0].isoformat()])
     result["pandas_peer"] = {"seconds": round(seconds, 2), "peak_rss_bytes": rss, "ok": proc.returncode == 0,
                              "detail": peer.parse_output(proc.stdout)}
     with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "tiemnang_floor_{persons}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "tiemnang_bench_floor_{persons}" WITH (FORCE)')
+    result["bench_process_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    result["load"]["after"] = _load()
 
     out_dir = out_dir or (config.PROJECT_ROOT / "docs" / "benchmarks")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -139,7 +197,7 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
 
 
 def main(args) -> int:
-    result = run_bench(args.persons, args.seed)
+    result = run_bench(args.persons, args.seed, Path(args.out) if getattr(args, "out", None) else None)
     first = result["runs"][0]
     print(f"bench N={result['persons']:,}: tiemnang run {first['wall_seconds']}s "
           f"(inside tasks {first['task_seconds']}s, Airflow overhead {first['airflow_overhead_seconds']}s, "

@@ -398,9 +398,14 @@ class World(ListFiles):
                         rec=rec)
 
     def _card(self, p: Person, code: str) -> None:
-        """This year's card with the given object code (and often last year's)."""
+        """This year's card with the given object code (and often last year's, with up to three older ones)."""
         y = self.year
         if self.rng.random() < 0.85:
+            # the register keeps expired cards: history that no rule looks at, but real volume to load and
+            # match (it takes no draw from the generator, so the rest of the world stays the same)
+            for back in range(4, 1, -1):
+                if y - back > p.birth.year:
+                    self._spell(p, "BHYT", code, date(y - back, 1, 1), date(y - back, 12, 31))
             self._spell(p, "BHYT", code, date(y - 1, 1, 1), date(y - 1, 12, 31))
         self._spell(p, "BHYT", code, date(y, 1, 1), date(y, 12, 31))
 

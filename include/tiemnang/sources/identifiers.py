@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -14,6 +15,11 @@ _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"[0-9]+")
 _MA_THE = re.compile(r"([A-Z]{2})([1-5])([0-9]{2})([0-9]{10})")
+_INT = re.compile(r"[+-]?\d+")
+_INT_ZERO_FRACTION = re.compile(r"[+-]?\d+\.0+")
+_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+_THOUSANDS_SEP = re.compile(r"[.,]")
+_WHOLE = re.compile(r"\d+")
 _YEAR_MIN, _YEAR_MAX = 1880, 2100
 
 
@@ -21,11 +27,17 @@ def clean_text(value: object) -> str:
     """A cell as NFC text with outer spaces trimmed and inner runs of whitespace collapsed."""
     if value is None:
         return ""
+    # fast path (most cells): printable text holds no whitespace but " " (str.isprintable excludes every
+    # other character re's \s matches), so only outer spaces can change, once the text is NFC
+    if (type(value) is str and value.isprintable() and "  " not in value
+            and (value.isascii() or unicodedata.is_normalized("NFC", value))):
+        return value.strip(" ")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case letters and digits only, without diacritics (đ → d): for matching header titles."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -156,7 +168,12 @@ def parse_date(raw: object) -> BirthDate | None:
     if isinstance(raw, int | float):
         # a bare number is only a year; an Excel serial in a non-date cell is not guessed at
         return _make(int(raw)) if float(raw).is_integer() and 1000 <= raw <= 9999 else None
-    text = clean_text(raw)
+    return _parse_text(clean_text(raw))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> BirthDate | None:
+    # dates repeat a lot in national files (birth days, card periods): parse each distinct text once
     for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_ISO_YM, "ym"), (_MY, "my"), (_Y, "y")):
         m = pattern.fullmatch(text)
         if m:
@@ -180,8 +197,10 @@ def parse_month(raw: object) -> str | None:
 # ---------------------------------------------------------------- sex and numbers
 def parse_sex(raw: object) -> int | None:
     """1 male / 2 female from `Nam`/`Nữ` in any case or diacritics, or from 1/2."""
-    key = fold(clean_text(raw))
-    return {"nam": 1, "1": 1, "nu": 2, "2": 2}.get(key)
+    return _SEX.get(fold(clean_text(raw)))
+
+
+_SEX = {"nam": 1, "1": 1, "nu": 2, "2": 2}
 
 
 def parse_int(raw: object) -> int | None:
@@ -191,10 +210,15 @@ def parse_int(raw: object) -> int | None:
         return raw
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
+    if type(raw) is str:
+        if raw.isascii() and raw.isdigit():
+            return int(raw)
+        if not raw:
+            return None
     text = clean_text(raw).replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+", text):
+    if _INT.fullmatch(text):
         return int(text)
-    if re.fullmatch(r"[+-]?\d+\.0+", text):
+    if _INT_ZERO_FRACTION.fullmatch(text):
         return int(text.split(".")[0])
     return None
 
@@ -207,8 +231,8 @@ def parse_amount(raw: object) -> int | float | None:
     if isinstance(raw, float):
         return raw
     text = clean_text(raw).replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        return int(re.sub(r"[.,]", "", text))
+    if _THOUSANDS.fullmatch(text):
+        return int(_THOUSANDS_SEP.sub("", text))
     return None
 
 
@@ -220,4 +244,4 @@ def is_whole_number(raw: object) -> bool:
         return True
     if isinstance(raw, float):
         return raw.is_integer()
-    return bool(re.fullmatch(r"\d+", clean_text(raw)))
+    return bool(_WHOLE.fullmatch(clean_text(raw)))

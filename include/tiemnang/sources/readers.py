@@ -258,7 +258,7 @@ def raw_cells(header: list[str], cells: list[Any]) -> dict[str, Any]:
 
 def row_hash(cells: list[Any]) -> bytes:
     """Digest of every cell of a row, for the exact-duplicate rule (trailing empty cells ignored)."""
-    values = [str(jsonable(c)) if c is not None else "" for c in cells]
+    values = [c if type(c) is str else "" if c is None else str(jsonable(c)) for c in cells]
     while values and values[-1] == "":
         values.pop()
     return hashlib.md5("\x1f".join(values).encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
