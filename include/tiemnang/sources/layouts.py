@@ -95,28 +95,25 @@ def _code(v: Verdict, cells: Cells, name: str, allowed: frozenset[str] | None, w
     return value
 
 
-def _number(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any] = ids.parse_int) -> None:
+def _parsed(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any], warning: str) -> None:
+    """Store the parsed value; a non-empty cell that does not parse is kept as empty, with a warning."""
     raw = cells.get(name)
     value = parse(raw)
     if value is None and ids.clean_text(raw):
-        v.warnings.append("so_khong_hop_le")
+        v.warnings.append(warning)
     v.values[name] = value
+
+
+def _number(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any] = ids.parse_int) -> None:
+    _parsed(v, cells, name, parse, "so_khong_hop_le")
 
 
 def _day(v: Verdict, cells: Cells, name: str) -> None:
-    raw = cells.get(name)
-    value = ids.parse_day(raw)
-    if value is None and ids.clean_text(raw):
-        v.warnings.append("ngay_khong_hop_le")
-    v.values[name] = value
+    _parsed(v, cells, name, ids.parse_day, "ngay_khong_hop_le")
 
 
 def _month(v: Verdict, cells: Cells, name: str) -> None:
-    raw = cells.get(name)
-    value = ids.parse_month(raw)
-    if value is None and ids.clean_text(raw):
-        v.warnings.append("ky_khong_hop_le")
-    v.values[name] = value
+    _parsed(v, cells, name, ids.parse_month, "ky_khong_hop_le")
 
 
 # ---------------------------------------------------------------- register
