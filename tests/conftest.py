@@ -47,8 +47,7 @@ def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
     with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
     conninfo = config.local_conninfo(name)
-    with db.connect(conninfo) as conn:
-        warehouse.prepare(conn)
+    warehouse.prepare_database(conninfo)
 
     def drop() -> None:
         with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:

@@ -86,10 +86,9 @@ def ensure_metadata_db() -> None:
 
 
 def prepare_warehouse() -> dict:
-    from tiemnang import db, warehouse
+    from tiemnang import warehouse
 
-    with db.connect() as conn:
-        return warehouse.prepare(conn)
+    return warehouse.prepare_database()
 
 
 def load_dags() -> dict:

@@ -24,3 +24,9 @@ def prepare(conn: psycopg.Connection) -> dict[str, int]:
              len(applied), n_provinces, n_communes, n_schemas)
     return {"migrations_applied": len(applied), "provinces": n_provinces, "communes": n_communes,
             "province_schemas": n_schemas}
+
+
+def prepare_database(conninfo: str | None = None) -> dict[str, int]:
+    """prepare() on its own connection: the warehouse configured, or the database `conninfo` names."""
+    with db.connect(conninfo) as conn:
+        return prepare(conn)

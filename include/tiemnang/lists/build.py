@@ -36,11 +36,7 @@ def build_lists(conn: psycopg.Connection, as_of: date, *, commit: bool = True) -
     for step in STEPS:
         db.run(conn, step, params)
     counts = _counts(conn, as_of)
-    conn.execute(
-        "INSERT INTO lists.build (ngay_tham_chieu, counts) VALUES (%s, %s)"
-        " ON CONFLICT (ngay_tham_chieu) DO UPDATE SET built_at = now(), counts = EXCLUDED.counts",
-        (as_of, json.dumps(counts)),
-    )
+    db.run(conn, "build/record_build", {"d": as_of, "counts": json.dumps(counts)}, {"schema": "lists"})
     if commit:
         conn.commit()
     log.info("lists for %s: %s", as_of, counts)

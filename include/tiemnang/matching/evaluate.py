@@ -81,8 +81,7 @@ def main(args) -> int:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
     conninfo = config.local_conninfo(name)
-    with db.connect(conninfo) as conn:
-        warehouse.prepare(conn)
+    warehouse.prepare_database(conninfo)
     for source in ("register", "tax", "schools", "welfare"):
         ingest(conninfo, source, world / "landing", d)
     with db.connect(conninfo) as conn:

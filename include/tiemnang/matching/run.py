@@ -69,12 +69,7 @@ def run_matching(conn: psycopg.Connection, as_of: date, *, threshold: float = TH
         counts["by_rule"] = dict(cur.fetchall())
     counts["seconds"] = round(time.perf_counter() - started, 1)
     counts["step_seconds"] = timings
-    with conn.cursor() as cur:
-        cur.execute(
-            "INSERT INTO mt.build (ngay_tham_chieu, counts) VALUES (%s, %s) "
-            "ON CONFLICT (ngay_tham_chieu) DO UPDATE SET built_at = now(), counts = EXCLUDED.counts",
-            (as_of, json.dumps(counts)),
-        )
+    db.run(conn, "build/record_build", {"d": as_of, "counts": json.dumps(counts)}, {"schema": "mt"})
     if commit:
         conn.commit()
     log.info("matching %s: %d records -> %d persons (%d register persons) in %.1fs", as_of,

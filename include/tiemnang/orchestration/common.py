@@ -82,7 +82,6 @@ def warehouse_conninfo() -> str:
 
 def prepare_warehouse() -> dict:
     """Apply pending migrations and reference data; the first task of every DAG (idempotent)."""
-    from tiemnang import db, warehouse
+    from tiemnang import warehouse
 
-    with db.connect(warehouse_conninfo()) as conn:
-        return warehouse.prepare(conn)
+    return warehouse.prepare_database(warehouse_conninfo())
