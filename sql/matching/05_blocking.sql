@@ -7,26 +7,42 @@
 --   d  name without diacritics + commune       (wrong or missing birth date)
 --   e  surname and middle name + full birth date (typo in the given name)
 --   f/g name + first/last 6 digits of the raw personal ID (no birth date; one-digit ID typos)
+--
+-- An entity is anchored (neo) when its ID component holds a register person. A cluster holding a register
+-- person never moves (09_proposals), so a link between two anchored entities can never place anything:
+-- only keys held by at least one entity that is not anchored are kept, and pairs of two anchored entities
+-- are not formed. Most source records are anchored by their ID, so this leaves a small fraction of the keys.
+DROP TABLE IF EXISTS mt.w_neo;
+CREATE UNLOGGED TABLE mt.w_neo AS
+SELECT DISTINCT comp FROM mt.w_ent WHERE la_dang_ky;
+ALTER TABLE mt.w_neo ADD PRIMARY KEY (comp);
+ANALYZE mt.w_neo;
+
+-- Every entity's keys, as a view read twice below: once for the keys of entities that are not anchored
+-- (the probe), once for everybody's keys that are among them.
+CREATE OR REPLACE VIEW mt.w_khoa_chan AS
+SELECT e.ent_id, NOT e.la_dang_ky AS la_nguon, e.comp, n.comp IS NOT NULL AS neo,
+       unnest(ARRAY[
+           'a' || e.ten_kd || '|' || e.nam,
+           'b' || e.ten || '|' || e.ngay_ngay,
+           'c' || e.ngay_ngay || '|' || e.ma_xa,
+           'd' || e.ten_kd || '|' || e.ma_xa,
+           'e' || e.ho_dem || '|' || e.ngay_ngay,
+           'f' || e.ten_kd || '|' || left(e.ddcn_goc, 6),
+           'g' || e.ten_kd || '|' || right(e.ddcn_goc, 6)
+       ]) AS k
+FROM (SELECT *, CASE WHEN length(ngay_sinh) = 10 THEN ngay_sinh END AS ngay_ngay FROM mt.w_ent) e
+LEFT JOIN mt.w_neo n ON n.comp = e.comp;
+
 DROP TABLE IF EXISTS mt.w_bk;
 CREATE UNLOGGED TABLE mt.w_bk AS
-SELECT s.ent_id, s.la_nguon, s.comp, s.k
-FROM (
-    SELECT e.ent_id, NOT e.la_dang_ky AS la_nguon, e.comp,
-           unnest(ARRAY[
-               'a' || e.ten_kd || '|' || e.nam,
-               'b' || e.ten || '|' || e.ngay_ngay,
-               'c' || e.ngay_ngay || '|' || e.ma_xa,
-               'd' || e.ten_kd || '|' || e.ma_xa,
-               'e' || e.ho_dem || '|' || e.ngay_ngay,
-               'f' || e.ten_kd || '|' || left(e.ddcn_goc, 6),
-               'g' || e.ten_kd || '|' || right(e.ddcn_goc, 6)
-           ]) AS k
-    FROM (SELECT *, CASE WHEN length(ngay_sinh) = 10 THEN ngay_sinh END AS ngay_ngay FROM mt.w_ent) e
-) s
-WHERE s.k IS NOT NULL;
+SELECT ent_id, la_nguon, comp, neo, k
+FROM mt.w_khoa_chan
+WHERE k IN (SELECT k FROM mt.w_khoa_chan WHERE NOT neo AND k IS NOT NULL);
+DROP VIEW mt.w_khoa_chan;
 
 DELETE FROM mt.w_bk b USING (
-    SELECT k FROM mt.w_bk GROUP BY k HAVING count(*) > %(max_block)s OR bool_and(NOT la_nguon)
+    SELECT k FROM mt.w_bk GROUP BY k HAVING count(*) > %(max_block)s
 ) big
 WHERE b.k = big.k;
 ANALYZE mt.w_bk;
@@ -37,5 +53,6 @@ CREATE UNLOGGED TABLE mt.w_pair AS
 SELECT DISTINCT x.ent_id AS a, y.ent_id AS b
 FROM mt.w_bk x
 JOIN mt.w_bk y ON y.k = x.k
-WHERE x.la_nguon AND (NOT y.la_nguon OR y.ent_id > x.ent_id) AND x.comp <> y.comp;
+WHERE x.la_nguon AND (NOT y.la_nguon OR y.ent_id > x.ent_id) AND x.comp <> y.comp
+  AND NOT (x.neo AND y.neo);
 ANALYZE mt.w_pair;

@@ -3,7 +3,7 @@
 -- same and has a lower id. A move never joins two register persons, two different trusted IDs of a kind
 -- (unless each holds one ID and the two are one keying slip apart), or two rows of one list. A cluster
 -- that receives a move does not move in the same round; among conflicting moves into one cluster only
--- the best-scoring one is made.
+-- the best-scoring one is made. Equal links into one cluster are told apart by their records, lowest first.
 DROP TABLE IF EXISTS mt.w_prop;
 CREATE UNLOGGED TABLE mt.w_prop AS
 SELECT DISTINCT ON (kx.cum) kx.cum AS x, ky.cum AS c, e.w, e.a, e.b
@@ -20,6 +20,6 @@ WHERE kx.cum <> ky.cum
        OR (cardinality(cx.ddcn) = 1 AND cardinality(cy.ddcn) = 1 AND mt.id_gan(cx.ddcn[1], cy.ddcn[1])))
   AND (cardinality(cx.bhxh) = 0 OR cardinality(cy.bhxh) = 0 OR cx.bhxh <@ cy.bhxh
        OR (cardinality(cx.bhxh) = 1 AND cardinality(cy.bhxh) = 1 AND mt.id_gan(cx.bhxh[1], cy.bhxh[1])))
-ORDER BY kx.cum, e.w DESC, ky.cum;
+ORDER BY kx.cum, e.w DESC, ky.cum, e.a, e.b;
 CREATE INDEX ON mt.w_prop (c);
 ANALYZE mt.w_prop;

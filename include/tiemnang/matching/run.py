@@ -43,6 +43,7 @@ def run_matching(conn: psycopg.Connection, as_of: date, *, threshold: float = TH
     for _ in range(_MAX_ROUNDS):
         if _step(conn, "04_id_components", timings) == 0:
             break
+    _step(conn, "04_id_components_done", timings)
     _step(conn, "05_blocking", timings, max_block=max_block)
     _step(conn, "06_scores", timings, threshold=threshold)
     _step(conn, "07_clusters", timings)
@@ -51,7 +52,7 @@ def run_matching(conn: psycopg.Connection, as_of: date, *, threshold: float = TH
     for phase in (1, 2):
         for _ in range(_MAX_ROUNDS):
             rnd += 1
-            _step(conn, "08_cluster_state", timings)
+            _step(conn, "08_cluster_state", timings, round=rnd)
             _step(conn, "09_proposals", timings, phase=phase)
             moved = _step(conn, "10_attach", timings, round=rnd)
             moves += moved
