@@ -50,10 +50,16 @@ def _sql_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@cache
+def _template(name: str) -> jinja2.Template:
+    # compiled once per SQL name: a roster delivery renders the same few files thousands of times
+    return _env.from_string(_sql_text(name))
+
+
 def render(conn: psycopg.Connection, name: str, identifiers: Mapping[str, str] | None = None) -> str:
     """Load sql/<name>.sql; Jinja fills only quoted identifiers ({{ schema }}), never values."""
     quoted = {k: sql.Identifier(v).as_string(conn) for k, v in (identifiers or {}).items()}
-    return _env.from_string(_sql_text(name)).render(**quoted)
+    return _template(name).render(**quoted)
 
 
 def run(

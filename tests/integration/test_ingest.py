@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 import pytest
 from conftest import make_database
 
@@ -146,3 +147,101 @@ def test_file_with_every_row_quarantined_is_a_hard_failure(committed_db, tmp_pat
     assert reasons == [(2, ["thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le"]), (3, ["khong_dinh_danh"])]
     result = validate(committed_db, "register", counts["file_ids"])
     assert any("every_row_quarantined" in f for f in result["hard_failures"])
+
+
+def _snapshot(conninfo: str) -> dict[str, list]:
+    """Everything ingestion wrote, with files named by path (file ids are compared apart)."""
+    out = {}
+    for table in ("stg.persons", "stg.coverage", "stg.employers", "ops.quarantine"):
+        schema, name = table.split(".")
+        query = psycopg.sql.SQL("SELECT f.path, (to_jsonb(t) - 'file_id' - 'quarantine_id' - 'created_at')::text"
+                                " FROM {} t JOIN ops.file_log f USING (file_id)").format(psycopg.sql.Identifier(schema, name))
+        out[table] = sorted(_rows(conninfo, query))
+    out["ops.file_log"] = sorted(_rows(conninfo, "SELECT (to_jsonb(f) - 'file_id' - 'loaded_at')::text FROM ops.file_log f"))
+    return out
+
+
+def test_large_files_in_worker_processes_load_as_one_by_one(committed_db, tmp_path, monkeypatch):
+    from tiemnang.sources import loader
+
+    coverage = ("id_nguoi,loai,ma_doi_tuong,ma_don_vi,tu_ngay,den_ngay,phuong_thuc,muc_thu_nhap,thu_tu_trong_ho\n"
+                + "".join(f"{i},BHYT,HS,,2026-01-01,2026-12-31,12,,\n" for i in range(1, 40)) + "x,?,,,,,,,\n" * 3)
+    employers = "ma_don_vi,ma_so_thue,ten_don_vi,ma_xa\nDV1,0100109106,Công ty A,04105\n"
+    _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(60) + _persons(2),  # a header row, 2 duplicates
+                                                   "coverage.csv": coverage, "employers.csv": employers})
+    _delivery(tmp_path, "register", "2026-11-06", {"persons.csv": _persons(60) + _persons(2),  # unchanged
+                                                   "coverage.csv": "id_nguoi;loai\n1;BHYT\n",  # rejected whole
+                                                   "employers.csv": employers})
+    monkeypatch.setattr(loader, "_LARGE_BYTES", 0)          # every CSV counts as large: worker processes
+    parallel = ingest(committed_db, "register", tmp_path, D)
+    in_workers = _snapshot(committed_db)
+    ids_in_workers = _rows(committed_db, "SELECT file_id, path FROM ops.file_log ORDER BY file_id")
+    committed_db = committed_db_reset(committed_db)
+    monkeypatch.setattr(loader, "_LARGE_BYTES", 1 << 62)    # one by one in this process
+    serial = ingest(committed_db, "register", tmp_path, D)
+    assert {k: v for k, v in parallel.items() if k != "file_ids"} == {k: v for k, v in serial.items() if k != "file_ids"}
+    assert parallel["files_loaded"] == 3 and parallel["files_unchanged"] == 2 and parallel["files_quarantined"] == 1
+    assert _snapshot(committed_db) == in_workers
+    # ids follow the delivery order as one by one, except after a file a worker had to quarantine whole
+    serial_ids = _rows(committed_db, "SELECT file_id, path FROM ops.file_log ORDER BY file_id")
+    assert [p for _, p in ids_in_workers[:3]] == [p for _, p in serial_ids[:3]]
+    assert [i for i, _ in ids_in_workers[:3]] == [i for i, _ in serial_ids[:3]]
+
+
+def committed_db_reset(conninfo: str) -> str:
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("TRUNCATE ops.file_log, ops.quarantine, ops.dq_result, stg.persons, stg.coverage, stg.employers"
+                     " RESTART IDENTITY")
+    return conninfo
+
+
+def test_register_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
+    from tiemnang.quality import validation
+
+    persons = REGISTER_HEADER + ("1,1400000001,,Người Một,1970-01,1,04105,\n"
+                                 "1,1400000002,,Người Hai,1971,2,04105,\n"        # id_nguoi repeated
+                                 "2,1400000003,,Người Ba,,x,04105,\n"              # no birth date, sex unreadable
+                                 "3,,,Người Bốn,1880-01-01,Nam,04105,\n")
+    coverage = ("id_nguoi,loai,ma_doi_tuong,ma_don_vi,tu_ngay,den_ngay,phuong_thuc,muc_thu_nhap,thu_tu_trong_ho\n"
+                "1,BHYT,HS,,2026-01-01,2025-12-31,2,,\n"       # ends before it starts; paid every 2 months
+                "2,BHXH_BB,,DV1,,2026-12-31,12,5000000,\n"     # no start
+                "3,BHXH_TN,,,2026-01-01,,,,\n")
+    employers = "ma_don_vi,ma_so_thue,ten_don_vi,ma_xa\nDV1,0100109106,A,04105\nDV1,0100109106-001,B,04105\n"
+    _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": persons, "coverage.csv": coverage,
+                                                   "employers.csv": employers})
+    _delivery(tmp_path, "register", "2026-11-06", {"persons.csv": _persons(1),                      # < 50 %
+                                                   "employers.csv": "ma_don_vi,ma_so_thue,ten_don_vi,ma_xa\n,1,,\n"})
+    _delivery(tmp_path, "register", "2026-11-07", {"persons.csv": REGISTER_HEADER + "x,,,,,,,\n",   # no rows staged
+                                                   "coverage.csv": coverage.splitlines()[0] + "\nx,?,,,,,,,\n"})
+    file_ids = ingest(committed_db, "register", tmp_path, D)["file_ids"]
+    query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
+             " details::text FROM ops.dq_result ORDER BY dq_id")
+    # all files (coverage: two files in one batch), then the last delivery alone (an empty coverage file alone)
+    for ids in (file_ids, file_ids[-2:]):
+        in_sql = validate(committed_db, "register", ids)
+        by_sql = _rows(committed_db, query)
+        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
+        monkeypatch.setattr(validation, "SQL_SUITES", frozenset())
+        by_gx = validate(committed_db, "register", ids)
+        assert _rows(committed_db, query) == by_sql
+        assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
+        if ids is file_ids:
+            failed = {(e, c) for _s, _p, e, c, ok, *_ in by_sql if not ok}
+        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
+        monkeypatch.undo()
+    assert failed >= {("expect_column_values_to_be_unique", "id_nguoi"), ("expect_column_values_to_be_unique", "ma_don_vi"),
+                      ("expect_column_pair_values_a_to_be_greater_than_b", "den_ngay,tu_ngay"),
+                      ("expect_column_values_to_be_in_set", "phuong_thuc"),
+                      ("expect_column_values_to_not_be_null", "tu_ngay"),
+                      ("expect_column_values_to_be_in_set", "every_row_quarantined"),
+                      ("expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc")}
+
+
+def test_duplicates_are_found_past_the_digests_kept_in_memory(committed_db, tmp_path, monkeypatch):
+    from tiemnang.sources import loader
+
+    monkeypatch.setattr(loader, "_HASHES_KEPT", 2)   # the file outgrows them: the duplicates statement decides
+    _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(5) + _persons(1).splitlines()[1] + "\n"})
+    counts = ingest(committed_db, "register", tmp_path, D)
+    assert (counts["rows_accepted"], counts["rows_quarantined"]) == (5, 1)
+    assert _rows(committed_db, "SELECT row_number, reasons FROM ops.quarantine") == [(7, ["trung_lap"])]

@@ -48,6 +48,10 @@ def fold(text: str) -> str:
 def digits_of(value: object, width: int | None = None) -> str:
     """The identifier in a cell: text without spaces/dots/dashes; a numeric Excel cell gets back the
     leading zeros a number cannot hold when `width` says how long the identifier is."""
+    if type(value) is str:  # the common cell first (CSV cells are all text)
+        text = clean_text(value)
+        bare = text.replace(" ", "").replace(".", "").replace("-", "")
+        return bare if text and _DIGITS.fullmatch(bare) else text
     if isinstance(value, bool):
         return ""
     if isinstance(value, int | float):
@@ -159,6 +163,8 @@ def _make(year: int, month: int | None = None, day: int | None = None) -> BirthD
 
 def parse_date(raw: object) -> BirthDate | None:
     """A date as known, never invented: dd/mm/yyyy, mm/yyyy, yyyy, ISO (also partial), Excel date cells."""
+    if type(raw) is str:  # the common cell first
+        return _parse_cell_text(raw) if raw else None
     if raw is None or raw == "" or isinstance(raw, bool):
         return None
     if isinstance(raw, dt.datetime):
@@ -168,6 +174,12 @@ def parse_date(raw: object) -> BirthDate | None:
     if isinstance(raw, int | float):
         # a bare number is only a year; an Excel serial in a non-date cell is not guessed at
         return _make(int(raw)) if float(raw).is_integer() and 1000 <= raw <= 9999 else None
+    return _parse_text(clean_text(raw))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_cell_text(raw: str) -> BirthDate | None:
+    # dates repeat a lot in national files (birth days, card periods): clean and parse each distinct cell once
     return _parse_text(clean_text(raw))
 
 
@@ -204,17 +216,17 @@ _SEX = {"nam": 1, "1": 1, "nu": 2, "2": 2}
 
 
 def parse_int(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() else None
-    if type(raw) is str:
+    if type(raw) is str:  # the common cell first
         if raw.isascii() and raw.isdigit():
             return int(raw)
         if not raw:
             return None
+    elif isinstance(raw, bool):
+        return None
+    elif isinstance(raw, int):
+        return raw
+    elif isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
     text = clean_text(raw).replace(" ", "")
     if _INT.fullmatch(text):
         return int(text)

@@ -99,7 +99,7 @@ def _parsed(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any], wa
     """Store the parsed value; a non-empty cell that does not parse is kept as empty, with a warning."""
     raw = cells.get(name)
     value = parse(raw)
-    if value is None and ids.clean_text(raw):
+    if value is None and raw is not None and raw != "" and ids.clean_text(raw):
         v.warnings.append(warning)
     v.values[name] = value
 

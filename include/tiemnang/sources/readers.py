@@ -258,7 +258,12 @@ def raw_cells(header: list[str], cells: list[Any]) -> dict[str, Any]:
 
 def row_hash(cells: list[Any]) -> bytes:
     """Digest of every cell of a row, for the exact-duplicate rule (trailing empty cells ignored)."""
-    values = [c if type(c) is str else "" if c is None else str(jsonable(c)) for c in cells]
-    while values and values[-1] == "":
-        values.pop()
-    return hashlib.md5("\x1f".join(values).encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+    n = len(cells)
+    while n and (cells[n - 1] is None or cells[n - 1] == ""):  # no other cell writes as ""
+        n -= 1
+    kept = cells if n == len(cells) else cells[:n]
+    try:
+        text = "\x1f".join(kept)  # every cell text: every CSV row, most workbook rows
+    except TypeError:
+        text = "\x1f".join(c if type(c) is str else "" if c is None else str(jsonable(c)) for c in kept)
+    return hashlib.md5(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()

@@ -112,3 +112,25 @@ def test_xlsx_row_numbers_are_excel_rows_even_below_empty_rows(tmp_path):
     book.close()
     records = list(readers.xlsx_records(path))
     assert [(n, cells) for n, cells in records if any(cells)] == [(3, ["STT", "Họ và tên"]), (5, [1, "Phan Duy Tùng"])]
+
+
+def _row_hash_by_definition(cells: list) -> bytes:
+    """row_hash as first written: every cell as text (empty for None), trailing empty cells dropped."""
+    import hashlib
+
+    values = [c if type(c) is str else "" if c is None else str(readers.jsonable(c)) for c in cells]
+    while values and values[-1] == "":
+        values.pop()
+    return hashlib.md5("\x1f".join(values).encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+
+
+_CELLS = st.lists(st.one_of(st.none(), st.text(max_size=6), st.integers(), st.floats(allow_nan=False),
+                            st.booleans(), st.dates()), max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CELLS)
+def test_row_hash_fast_path_keeps_the_definition(cells):
+    assert readers.row_hash(cells) == _row_hash_by_definition(cells)
+    text_only = ["" if c is None else c if isinstance(c, str) else str(c) for c in cells]
+    assert readers.row_hash(text_only) == _row_hash_by_definition(text_only)
