@@ -2,6 +2,7 @@
 -- D <= han_dong = den_ngay + 1 <= D + so_ngay_den_han, unless another spell of the same insurance covers
 -- han_dong. Amounts for the next phuong_thuc months from the parameters in force on han_dong, rounded
 -- half up to whole VND.
+-- The parameters are looked up once per distinct han_dong (at most so_ngay_den_han + 1 dates), not per row.
 DELETE FROM lists.den_han_dong WHERE ngay_tham_chieu = %(d)s;
 
 WITH last_spell AS (
@@ -11,13 +12,13 @@ WITH last_spell AS (
         SELECT CASE WHEN c.loai = 'BHXH_TN' THEN 'BHXH_TN'
                     WHEN c.loai = 'BHYT' AND c.ma_doi_tuong = 'GD' THEN 'BHYT_GD' END AS loai
     ) k
-    WHERE k.loai IS NOT NULL
+    WHERE c.loai = 'BHXH_TN' OR (c.loai = 'BHYT' AND c.ma_doi_tuong = 'GD')
     ORDER BY c.person_id, k.loai, c.den_ngay_mo DESC, c.tu_ngay DESC, c.id_nguoi, c.dong
 ), due AS (
     SELECT s.*
     FROM last_spell s
     WHERE s.den_ngay IS NOT NULL
-      AND s.han_dong BETWEEN %(d)s AND %(d)s + ref.tham_so_tai('so_ngay_den_han', %(d)s)::int
+      AND s.han_dong BETWEEN %(d)s AND %(d)s + (SELECT ref.tham_so_tai('so_ngay_den_han', %(d)s)::int)
       AND NOT EXISTS (
           SELECT 1 FROM l_cov o
           WHERE o.person_id = s.person_id
@@ -25,21 +26,35 @@ WITH last_spell AS (
                                     ELSE o.loai IN ('BHXH_BB', 'BHXH_TN') END
             AND o.tu_ngay <= s.han_dong AND s.han_dong <= o.den_ngay_mo
       )
+), param AS (
+    SELECT h.han_dong,
+           ref.tham_so_tai('ty_le_bhyt', h.han_dong) AS ty_le_bhyt,
+           ref.tham_so_tai('luong_co_so', h.han_dong) AS luong_co_so,
+           ARRAY[ref.tham_so_tai('he_so_ho_1', h.han_dong), ref.tham_so_tai('he_so_ho_2', h.han_dong),
+                 ref.tham_so_tai('he_so_ho_3', h.han_dong), ref.tham_so_tai('he_so_ho_4', h.han_dong),
+                 ref.tham_so_tai('he_so_ho_5', h.han_dong)] AS he_so_ho,
+           ref.tham_so_tai('ty_le_bhxh_tn', h.han_dong) AS ty_le_bhxh_tn,
+           ref.tham_so_tai('chuan_ngheo_nong_thon', h.han_dong) AS chuan_ngheo_nong_thon,
+           ref.tham_so_tai('ho_tro_tn_khac', h.han_dong) AS ho_tro_tn_khac,
+           ref.tham_so_tai('ho_tro_tn_ho_ngheo', h.han_dong) AS ho_tro_tn_ho_ngheo,
+           ref.tham_so_tai('ho_tro_tn_can_ngheo', h.han_dong) AS ho_tro_tn_can_ngheo,
+           ref.tham_so_tai('ho_tro_tn_dtts', h.han_dong) AS ho_tro_tn_dtts
+    FROM (SELECT DISTINCT han_dong FROM due) h
 ), support AS (
     -- the highest BHXH_TN support rate among the person's welfare categories, in force on han_dong
     SELECT d.person_id, d.loai_den_han,
-           greatest(ref.tham_so_tai('ho_tro_tn_khac', d.han_dong),
+           greatest(pr.ho_tro_tn_khac,
                     max(CASE w.doi_tuong
-                            WHEN 'HN' THEN ref.tham_so_tai('ho_tro_tn_ho_ngheo', d.han_dong)
-                            WHEN 'CN' THEN ref.tham_so_tai('ho_tro_tn_can_ngheo', d.han_dong)
-                            WHEN 'DTTS' THEN ref.tham_so_tai('ho_tro_tn_dtts', d.han_dong)
+                            WHEN 'HN' THEN pr.ho_tro_tn_ho_ngheo
+                            WHEN 'CN' THEN pr.ho_tro_tn_can_ngheo
+                            WHEN 'DTTS' THEN pr.ho_tro_tn_dtts
                         END)) AS ty_le_ho_tro
     FROM due d
-    LEFT JOIN mt.record_person rp ON rp.person_id = d.person_id
-    LEFT JOIN mt.record r ON r.rec_id = rp.rec_id AND r.nguon = 'welfare'
+    JOIN param pr ON pr.han_dong = d.han_dong
+    LEFT JOIN l_rec r ON r.person_id = d.person_id AND r.nguon = 'welfare'
     LEFT JOIN stg.welfare w ON w.file_id = r.file_id AND w.dong = r.dong
     WHERE d.loai_den_han = 'BHXH_TN'
-    GROUP BY d.person_id, d.loai_den_han, d.han_dong
+    GROUP BY d.person_id, d.loai_den_han, d.han_dong, pr.ho_tro_tn_khac
 )
 INSERT INTO lists.den_han_dong (ngay_tham_chieu, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten, ngay_sinh, gioi_tinh,
                                 ma_xa, ma_tinh, ma_ho, loai, han_dong, phuong_thuc, so_tien)
@@ -47,17 +62,16 @@ SELECT %(d)s, d.id_nguoi, p.so_ddcn, p.ma_so_bhxh, normalize(p.ho_ten, NFC), p.n
        g.ma_xa, x.ma_tinh, g.ma_ho, d.loai_den_han, d.han_dong, d.phuong_thuc,
        round(CASE d.loai_den_han
            WHEN 'BHYT_GD' THEN
-               ref.tham_so_tai('ty_le_bhyt', d.han_dong)
-               * ref.tham_so_tai('luong_co_so', d.han_dong)
-               * ref.tham_so_tai('he_so_ho_' || least(greatest(coalesce(d.thu_tu_trong_ho, 1), 1), 5), d.han_dong)
+               pr.ty_le_bhyt * pr.luong_co_so
+               * pr.he_so_ho[least(greatest(coalesce(d.thu_tu_trong_ho, 1), 1), 5)]
                * d.phuong_thuc
            ELSE
-               (ref.tham_so_tai('ty_le_bhxh_tn', d.han_dong) * d.muc_thu_nhap
-                - s.ty_le_ho_tro * ref.tham_so_tai('ty_le_bhxh_tn', d.han_dong)
-                  * ref.tham_so_tai('chuan_ngheo_nong_thon', d.han_dong))
+               (pr.ty_le_bhxh_tn * d.muc_thu_nhap
+                - s.ty_le_ho_tro * pr.ty_le_bhxh_tn * pr.chuan_ngheo_nong_thon)
                * d.phuong_thuc
        END)::bigint
 FROM due d
+JOIN param pr ON pr.han_dong = d.han_dong
 JOIN mt.person p USING (person_id)
 JOIN l_reg g ON g.id_nguoi = d.id_nguoi
 LEFT JOIN ref.commune x ON x.ma_xa = g.ma_xa

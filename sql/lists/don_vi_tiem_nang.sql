@@ -14,6 +14,9 @@ WITH current_file AS (
     SELECT DISTINCT m.ma_don_vi, m.ma_so_thue
     FROM stg.employers m
     JOIN current_file f ON f.file_id = m.file_id AND f.kind = 'employers'
+), registered AS (
+    -- joined rather than probed with EXISTS per enterprise (a CTE is scanned linearly for each probe)
+    SELECT DISTINCT ma_so_thue FROM unit
 ), insured AS (
     SELECT u.ma_so_thue, count(DISTINCT coalesce(g.person_id, -c.id_nguoi)) AS so_nguoi
     FROM unit u
@@ -27,12 +30,11 @@ WITH current_file AS (
 INSERT INTO lists.don_vi_tiem_nang (ngay_tham_chieu, ma_so_thue, ten_doanh_nghiep, loai_hinh, ma_xa, ma_tinh,
                                     loai, so_lao_dong_thue, so_lao_dong_bhxh)
 SELECT %(d)s, e.ma_so_thue, normalize(e.ten_doanh_nghiep, NFC), e.loai_hinh, x.ma_xa, x.ma_tinh,
-       CASE WHEN NOT EXISTS (SELECT 1 FROM unit u WHERE u.ma_so_thue = e.ma_so_thue)
-            THEN 'CHUA_DANG_KY' ELSE 'DONG_THIEU' END,
+       CASE WHEN reg.ma_so_thue IS NULL THEN 'CHUA_DANG_KY' ELSE 'DONG_THIEU' END,
        e.so_lao_dong, coalesce(i.so_nguoi, 0)
 FROM enterprise e
 JOIN ref.commune x ON x.ma_xa = e.ma_xa
+LEFT JOIN registered reg ON reg.ma_so_thue = e.ma_so_thue
 LEFT JOIN insured i ON i.ma_so_thue = e.ma_so_thue
 WHERE e.trang_thai = '00' AND e.so_lao_dong >= 1
-  AND (NOT EXISTS (SELECT 1 FROM unit u WHERE u.ma_so_thue = e.ma_so_thue)
-       OR coalesce(i.so_nguoi, 0) < e.so_lao_dong);
+  AND (reg.ma_so_thue IS NULL OR coalesce(i.so_nguoi, 0) < e.so_lao_dong);

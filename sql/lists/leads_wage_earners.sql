@@ -16,18 +16,17 @@ WITH current_file AS (
     ORDER BY e.ma_so_thue, e.dong DESC
 )
 INSERT INTO l_lead (person_id, nhom, rec_id, ma_xa, delivery_date, file_id, dong)
-SELECT rp.person_id, 'BB_NLD', r.rec_id, coalesce(em.ma_xa, res.ma_xa), fl.delivery_date, r.file_id, r.dong
-FROM mt.record r
-JOIN mt.record_person rp USING (rec_id)
+SELECT r.person_id, 'BB_NLD', r.rec_id, coalesce(em.ma_xa, res.ma_xa), fl.delivery_date, r.file_id, r.dong
+FROM l_rec r
 JOIN stg.wage_earners w ON w.file_id = r.file_id AND w.dong = r.dong
 JOIN latest_ky k ON k.file_id = w.file_id AND k.ky = w.ky
 JOIN ops.file_log fl ON fl.file_id = r.file_id
 LEFT JOIN employer em ON em.ma_so_thue = w.ma_so_thue_don_vi
-LEFT JOIN l_residence res ON res.person_id = rp.person_id
+LEFT JOIN l_residence res ON res.person_id = r.person_id
 WHERE r.nguon = 'wage_earners'
   AND w.loai_hop_dong IN ('KXD', 'XD')
   AND NOT EXISTS (
       SELECT 1 FROM l_cov c
-      WHERE c.person_id = rp.person_id AND c.loai = 'BHXH_BB'
+      WHERE c.person_id = r.person_id AND c.loai = 'BHXH_BB'
         AND c.tu_ngay <= k.ngay_cuoi AND k.ngay_cuoi <= c.den_ngay_mo
   );

@@ -1,37 +1,41 @@
 -- One row per lead person for D: nhom = first group by priority, ly_do = every group, commune from the
 -- records behind nhom (latest delivery wins), nguon = every source record merged into the person.
 -- Leads with no knowable commune go to ops.unplaced with their source records.
-DROP TABLE IF EXISTS pg_temp.l_row;
-CREATE TEMP TABLE l_row ON COMMIT DROP AS
+-- The chosen groups are a work table (analyzed) so the joins below get real row counts and hash plans.
+DROP TABLE IF EXISTS pg_temp.l_chosen;
+CREATE TEMP TABLE l_chosen ON COMMIT DROP AS
 WITH groups AS (
     SELECT DISTINCT l.person_id, l.nhom, n.uu_tien
     FROM l_lead l JOIN lists.nhom n USING (nhom)
-), chosen AS (
-    SELECT person_id,
-           (array_agg(nhom ORDER BY uu_tien))[1] AS nhom,
-           array_agg(nhom ORDER BY uu_tien) AS ly_do
-    FROM groups GROUP BY person_id
-), place AS (
+)
+SELECT person_id,
+       (array_agg(nhom ORDER BY uu_tien))[1] AS nhom,
+       array_agg(nhom ORDER BY uu_tien) AS ly_do
+FROM groups GROUP BY person_id;
+ANALYZE l_chosen;
+
+DROP TABLE IF EXISTS pg_temp.l_row;
+CREATE TEMP TABLE l_row ON COMMIT DROP AS
+WITH place AS (
     SELECT DISTINCT ON (l.person_id) l.person_id, l.ma_xa
-    FROM l_lead l JOIN chosen c USING (person_id, nhom)
+    FROM l_lead l JOIN l_chosen c USING (person_id, nhom)
     WHERE l.ma_xa IS NOT NULL
     ORDER BY l.person_id, l.delivery_date DESC NULLS LAST, l.file_id DESC, l.dong DESC
 ), sources AS (
-    SELECT rp.person_id,
+    SELECT r.person_id,
            jsonb_agg(CASE WHEN r.nguon = 'register'
                           THEN jsonb_build_object('nguon', r.nguon, 'id_nguoi', r.id_nguoi)
                           ELSE jsonb_build_object('nguon', r.nguon, 'tep', f.path, 'dong', r.dong) END
                      ORDER BY r.nguon, f.path, r.dong) AS nguon
-    FROM chosen c
-    JOIN mt.record_person rp USING (person_id)
-    JOIN mt.record r USING (rec_id)
+    FROM l_chosen c
+    JOIN l_rec r USING (person_id)
     JOIN ops.file_log f ON f.file_id = r.file_id
-    GROUP BY rp.person_id
+    GROUP BY r.person_id
 )
 SELECT c.person_id, p.khoa_nguoi, p.id_nguoi, p.so_ddcn, p.ma_so_bhxh,
        normalize(p.ho_ten, NFC) AS ho_ten, p.ngay_sinh, p.gioi_tinh,
        pl.ma_xa, x.ma_tinh, c.nhom, c.ly_do, coalesce(s.nguon, '[]'::jsonb) AS nguon
-FROM chosen c
+FROM l_chosen c
 JOIN mt.person p USING (person_id)
 LEFT JOIN place pl USING (person_id)
 LEFT JOIN ref.commune x ON x.ma_xa = pl.ma_xa

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from lists_world import XA_01_A, XA_79_A, XA_79_B, XA_79_C, World
@@ -203,3 +204,54 @@ def test_rebuild_replaces_the_day(wh):
     build_lists(wh, D, commit=False)
     assert list(w.tiem_nang(D)) == [p]
     assert wh.execute("SELECT count(*) FROM lists.tiem_nang WHERE ngay_tham_chieu = %s", (D,)).fetchone()[0] == 1
+
+
+def test_theo_doi_follows_the_previous_list_by_every_key(wh):
+    """Each person of the previous published list is found again by khoa_nguoi, so_ddcn, ma_so_bhxh, register
+    id or a shared source record; several persons are collected, and the insurance they hold on D is ORed."""
+    w = World(wh)
+    before = date(2026, 6, 12)
+    by_khoa = w.person(w.welfare(XA_79_A, "HN"), khoa="K-1")
+    by_ddcn = w.person(w.welfare(XA_79_A, "HN"), so_ddcn="079000000002")
+    by_bhxh = w.person(w.welfare(XA_79_A, "HN"))
+    wh.execute("UPDATE mt.person SET ma_so_bhxh = '7900000003' WHERE person_id = %s", (by_bhxh,))
+    by_register = w.person(w.register(503))
+    w.coverage(503, "BHYT", date(2026, 1, 1), None)
+    welfare_rec = w.welfare(XA_79_B, "DTTS")
+    by_record = w.person(welfare_rec)
+    twin = w.person(w.register(506), so_ddcn="079000000006")
+    w.coverage(506, "BHXH_TN", date(2026, 1, 1), date(2026, 12, 31))
+    welfare_path = wh.execute("SELECT f.path, r.dong FROM mt.record r JOIN ops.file_log f USING (file_id)"
+                              " WHERE r.rec_id = %s", (welfare_rec,)).fetchone()
+
+    earlier = [  # khoa_nguoi, so_ddcn, ma_so_bhxh, id_nguoi, nguon of the previous list
+        ("K-1", None, None, None, []),
+        ("K-2", "079000000002", None, None, []),
+        ("K-3", None, "7900000003", None, []),
+        ("K-4", None, None, None, [{"nguon": "register", "id_nguoi": 503}]),
+        ("K-5", None, None, None, [{"nguon": "welfare", "tep": welfare_path[0], "dong": welfare_path[1]}]),
+        ("K-6", "079000000006", None, 503, []),                     # two persons today
+        ("K-7", "079999999999", "7999999999", 999, [{"nguon": "schools", "tep": "x.csv", "dong": 2}]),
+    ]
+    for i, (khoa, ddcn, bhxh, id_nguoi, nguon) in enumerate(earlier, start=1000):
+        wh.execute("INSERT INTO lists.tiem_nang (ngay_tham_chieu, person_id, khoa_nguoi, id_nguoi, so_ddcn, ma_so_bhxh,"
+                   " ma_xa, ma_tinh, nhom, ly_do, nguon) VALUES (%s, %s, %s, %s, %s, %s, %s, '79', 'NSNN_DONG',"
+                   " '{NSNN_DONG}', %s)", (before, i, khoa, id_nguoi, ddcn, bhxh, XA_79_A, json.dumps(nguon)))
+    wh.execute("INSERT INTO ops.publication (ma_tinh, tuan, ngay_tham_chieu, so_tiem_nang, so_don_vi, so_den_han)"
+               " VALUES ('79', '2026-W24', %s, 7, 0, 0)", (before,))
+
+    counts = build_lists(wh, D, commit=False)
+
+    rows = wh.execute("SELECT khoa_nguoi, ngay_truoc, person_ids, co_bhyt, co_bhxh_bb, co_bhxh_tn FROM lists.theo_doi"
+                      " WHERE ngay_tham_chieu = %s", (D,)).fetchall()
+    got = {r[0]: tuple(r[1:]) for r in rows}
+    assert got == {
+        "K-1": (before, [by_khoa], False, False, False),
+        "K-2": (before, [by_ddcn], False, False, False),
+        "K-3": (before, [by_bhxh], False, False, False),
+        "K-4": (before, [by_register], True, False, False),
+        "K-5": (before, [by_record], False, False, False),
+        "K-6": (before, sorted([by_register, twin]), True, False, True),
+        "K-7": (before, [], False, False, False),
+    }
+    assert counts["theo_doi"] == 7
