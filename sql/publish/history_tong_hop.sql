@@ -16,10 +16,12 @@ WITH previous AS (
     SELECT w.this_week, w.khoa_nguoi, k.khoa
     FROM week_rows w
     CROSS JOIN LATERAL lists.khoa_dong(w.khoa_nguoi, w.so_ddcn, w.ma_so_bhxh, w.id_nguoi, w.nguon) k (khoa)
+), shared_keys AS (
+    SELECT khoa FROM week_keys GROUP BY khoa HAVING bool_or(this_week) AND bool_or(NOT this_week)
 ), seen_in_other_week AS (
-    SELECT DISTINCT a.this_week, a.khoa_nguoi
-    FROM week_keys a
-    JOIN week_keys b ON b.khoa = a.khoa AND b.this_week <> a.this_week
+    SELECT DISTINCT k.this_week, k.khoa_nguoi
+    FROM week_keys k
+    JOIN shared_keys USING (khoa)
 ), this_week AS (
     SELECT w.ma_xa, w.nhom, count(*) AS so_nguoi,
            count(*) FILTER (WHERE s.khoa_nguoi IS NULL) AS so_moi
@@ -28,18 +30,20 @@ WITH previous AS (
     WHERE w.this_week
     GROUP BY w.ma_xa, w.nhom
 ), last_week AS (
+    -- theo_doi looked up by its key row by row: a join hashed the whole country's theo_doi for every province
     SELECT w.ma_xa, w.nhom,
            count(*) FILTER (
                WHERE s.khoa_nguoi IS NULL
-                 AND (('BHYT' = ANY (n.bao_hiem_thieu) AND f.co_bhyt)
-                      OR ('BHXH_BB' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_bb)
-                      OR ('BHXH_TN' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_tn))
+                 AND EXISTS (SELECT FROM lists.theo_doi f
+                             WHERE f.ngay_tham_chieu = %(d)s AND f.ngay_truoc = w.ngay_tham_chieu
+                               AND f.khoa_nguoi = w.khoa_nguoi
+                               AND (('BHYT' = ANY (n.bao_hiem_thieu) AND f.co_bhyt)
+                                    OR ('BHXH_BB' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_bb)
+                                    OR ('BHXH_TN' = ANY (n.bao_hiem_thieu) AND f.co_bhxh_tn)))
            ) AS so_da_tham_gia
     FROM week_rows w
     JOIN lists.nhom n USING (nhom)
     LEFT JOIN seen_in_other_week s ON NOT s.this_week AND s.khoa_nguoi = w.khoa_nguoi
-    LEFT JOIN lists.theo_doi f ON f.ngay_tham_chieu = %(d)s AND f.ngay_truoc = w.ngay_tham_chieu
-                               AND f.khoa_nguoi = w.khoa_nguoi
     WHERE NOT w.this_week
     GROUP BY w.ma_xa, w.nhom
 )

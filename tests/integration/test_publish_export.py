@@ -46,3 +46,37 @@ def test_one_workbook_per_commune(committed_db, tmp_path):
     units = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{XA_79_B}.xlsx")["Đơn vị tiềm năng"]
     assert [c.value for c in units[10]][1:5] == ["0300000001", "Công ty TNHH Ánh Dương", "NQD",
                                                   "Chưa đăng ký tham gia"]
+
+
+def test_each_commune_gets_its_own_rows_in_list_order(committed_db, tmp_path):
+    import openpyxl
+
+    with db.connect(committed_db) as conn:
+        w = World(conn, delivered=date(2026, 6, 1))
+        w.person(w.welfare(XA_79_A, "CN"), ho_ten="Hoàng Thị Én")
+        w.person(w.welfare(XA_79_B, "CN", label="b"), ho_ten="Lê Thị Cúc")
+        # due for both insurances on the same day (2026-07-01): BHYT_GD first, as in CONTRACT §4.3
+        w.person(w.register(1, XA_79_A, "HH1"), ho_ten="Nguyễn Văn Hùng")
+        w.coverage(1, "BHXH_TN", date(2026, 1, 1), date(2026, 6, 30), phuong_thuc=6, muc_thu_nhap=3_000_000)
+        w.coverage(1, "BHYT", date(2025, 7, 1), date(2026, 6, 30), doi_tuong="GD", phuong_thuc=12, thu_tu=1)
+        w.person(w.register(2, XA_79_A, "HH2"), ho_ten="Đỗ Văn An")             # due earlier: 2026-06-25
+        w.coverage(2, "BHYT", date(2025, 6, 25), date(2026, 6, 24), doi_tuong="GD", phuong_thuc=12, thu_tu=1)
+        w.person(w.register(3, XA_79_B, "HH3"), ho_ten="Trần Văn Bình")
+        w.coverage(3, "BHYT", date(2025, 7, 1), date(2026, 6, 30), doi_tuong="GD", phuong_thuc=12, thu_tu=1)
+        w.enterprise("0300000001", XA_79_B)
+        build_lists(conn, D)
+    publish_province(committed_db, "79", D)
+
+    export_province(committed_db, "79", "2026-W25", tmp_path)
+
+    def listed(ma_xa: str, sheet: str, column: int) -> list:
+        ws = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{ma_xa}.xlsx")[sheet]
+        return [row[column] for row in ws.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)]
+
+    assert listed(XA_79_A, "Tiềm năng", 1) == ["Hoàng Thị Én"]
+    assert listed(XA_79_B, "Tiềm năng", 1) == ["Lê Thị Cúc"]
+    assert listed(XA_79_A, "Đến hạn đóng", 1) == ["Đỗ Văn An", "Nguyễn Văn Hùng", "Nguyễn Văn Hùng"]
+    assert listed(XA_79_A, "Đến hạn đóng", 7) == ["BHYT hộ gia đình", "BHYT hộ gia đình", "BHXH tự nguyện"]
+    assert listed(XA_79_B, "Đến hạn đóng", 1) == ["Trần Văn Bình"]
+    assert listed(XA_79_A, "Đơn vị tiềm năng", 2) == []
+    assert listed(XA_79_B, "Đơn vị tiềm năng", 2) == ["Công ty TNHH Ánh Dương"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import operator
 from datetime import date
 from pathlib import Path
 
@@ -44,20 +46,52 @@ def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path
     ten_tinh = geography.provinces().get(ma_tinh, ma_tinh)
     paths = []
     with db.connect(conninfo) as conn:
-        for ma_xa, ten_xa, ngay in db.fetch(conn, "publish/export_communes", {"tuan": tuan}, idents):
-            params = {"tuan": tuan, "ma_xa": ma_xa}
-            rows = {name: db.fetch(conn, f"publish/export_{name}", params, idents) for name in SHEETS}
+        communes = db.fetch(conn, "publish/export_communes", {"tuan": tuan}, idents)
+        # One query per sheet for the whole province, ordered by commune and read alongside the communes:
+        # a query per commune and sheet read the province's whole week each time. Server-side cursors keep
+        # one commune's rows in memory, as before.
+        sheets = {name: _CommuneRows(conn, name, tuan, idents) for name in SHEETS}
+        for ma_xa, ten_xa, ngay in communes:
             path = target / f"{ma_xa}.xlsx"
-            # names come from commune lists: a cell starting with "=" must stay text, never a live formula
-            with xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False}) as book:
+            # names come from commune lists: a cell starting with "=" must stay text, never a live formula;
+            # in_memory: the parts are assembled in memory instead of one temporary file each
+            options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+            with xlsxwriter.Workbook(path, options) as book:
                 styles = _styles(book)
                 heading = (f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", f"Xã/phường: {ten_xa} (mã {ma_xa})",
                            f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}")
                 for name, (sheet_name, title, columns) in SHEETS.items():
-                    _sheet(book, styles, sheet_name, title, heading, columns, [_cells(name, r) for r in rows[name]])
+                    _sheet(book, styles, sheet_name, title, heading, columns, sheets[name].take(ma_xa))
             paths.append(path)
+        for rows in sheets.values():
+            rows.close()
     log.info("exported %d commune workbooks for province %s, week %s", len(paths), ma_tinh, tuan)
     return paths
+
+
+class _CommuneRows:
+    """One sheet's rows of the province's week, read by commune in the order of `ma_xa` (the first column)."""
+
+    def __init__(self, conn, name: str, tuan: str, idents: dict[str, str]) -> None:
+        self.name = name
+        self.cursor = conn.cursor(name=f"export_{name}")
+        self.cursor.itersize = 5000
+        self.cursor.execute(db.render(conn, f"publish/export_{name}", idents), {"tuan": tuan})
+        self.groups = itertools.groupby(self.cursor, key=operator.itemgetter(0))
+        self.head = next(self.groups, None)
+
+    def take(self, ma_xa: str) -> list[list]:
+        """The cells of the commune's rows; the communes must be asked for in the query's order."""
+        if self.head is None or self.head[0] != ma_xa:
+            return []
+        cells = [_cells(self.name, row[1:]) for row in self.head[1]]
+        self.head = next(self.groups, None)
+        return cells
+
+    def close(self) -> None:
+        if self.head is not None:   # a commune missing from export_communes, or out of order
+            raise RuntimeError(f"{self.name}: rows of commune {self.head[0]} were not exported")
+        self.cursor.close()
 
 
 def _styles(book) -> dict:
@@ -90,18 +124,24 @@ def _sheet(book, styles, sheet_name, title, heading, columns, rows) -> None:
         ws.write(header_row + 1, col, col + 1, styles["number"])     # the forms' row of column numbers
     ws.set_row(header_row, 32)
     ws.freeze_panes(header_row + 2, 2)
+    cell, money, day = styles["cell"], styles["money"], styles["date"]
+    # the typed write_* calls are what write() would dispatch to (None and "" as a formatted blank)
     for i, cells in enumerate(rows, start=1):
         r = header_row + 1 + i
-        ws.write_number(r, 0, i, styles["cell"])
+        ws.write_number(r, 0, i, cell)
         for col, value in enumerate(cells, start=1):
-            if isinstance(value, date):
-                ws.write_datetime(r, col, value, styles["date"])
+            if value is None or value == "":
+                ws.write_blank(r, col, None, cell)
+            elif isinstance(value, str):
+                ws.write_string(r, col, value, cell)
+            elif isinstance(value, date):
+                ws.write_datetime(r, col, value, day)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                ws.write_number(r, col, value, styles["money"])
+                ws.write_number(r, col, value, money)
             else:
-                ws.write(r, col, "" if value is None else value, styles["cell"])
+                ws.write(r, col, value, cell)
         for col in range(len(cells) + 1, last + 1):
-            ws.write_blank(r, col, None, styles["cell"])
+            ws.write_blank(r, col, None, cell)
     if rows:
         ws.autofilter(header_row, 0, header_row + 1 + len(rows), last)
     foot = header_row + len(rows) + 3
