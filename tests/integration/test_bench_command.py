@@ -39,6 +39,12 @@ def test_bench_writes_its_json(tmp_path):
         assert run["rows_per_second"] > 0
     assert result["generate"]["seconds"] > 0 and result["generate"]["peak_rss_bytes"] > 0
     assert result["floor"]["rows"] > 0 and result["floor"]["total_seconds"] > 0
+    # each run's floor is measured on the files that run loaded, not on the whole landing zone
+    assert [f["as_of"] for f in result["floor_by_run"]] == ["2026-11-13", "2026-11-20"]
+    for run, floor in zip(result["runs"], result["floor_by_run"], strict=True):
+        assert 0 < floor["files"] <= run["files_logged"]
+        assert floor["rows"] > 0
+    assert result["floor_by_run"][0]["files"] < result["input"]["files"]
     assert result["pandas_peer"]["ok"] and result["pandas_peer"]["peak_rss_bytes"] > 0
     assert result["world"]["register_persons"] > 0
     assert result["postgres"]["database_bytes"] > 0

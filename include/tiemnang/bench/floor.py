@@ -41,14 +41,18 @@ def _rows(path: Path):
     yield from csv.reader(io.StringIO(text))
 
 
-def measure(conninfo: str, landing: Path) -> dict:
-    """COPY every ready file once into one unlogged table per file kind, then count one hash join on so_ddcn."""
-    files = _ready_files(landing)
+def measure(conninfo: str, landing: Path, files: list[Path] | None = None) -> dict:
+    """COPY every file once into one unlogged table per file kind, then count one hash join on so_ddcn.
+
+    `files`: the files a run read (default: every ready file in the landing zone). The join reads the
+    latest register snapshot among them; without one there is nothing to join and only the COPY counts.
+    """
+    files = sorted(files) if files is not None else _ready_files(landing)
     started = time.perf_counter()
     tables: dict[str, str] = {}      # kind (file name, or the source for rosters) -> table
     ddcn: dict[str, str] = {}        # table -> its so_ddcn column
     unreadable = 0
-    register = max(p for p in files if p.name == "persons.csv")  # the snapshot the join reads
+    register = max((p for p in files if p.name == "persons.csv"), default=None)  # the snapshot the join reads
     with psycopg.connect(conninfo, autocommit=True) as conn:
         for path in files:
             if path.name in SERVER_PARSED:
@@ -87,13 +91,14 @@ def measure(conninfo: str, landing: Path) -> dict:
         rows = sum(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
                    for t in tables.values())
         copied = time.perf_counter() - started
-        register = tables["register"]
-        sources = sql.SQL(" UNION ALL ").join(
-            sql.SQL("SELECT {} AS so_ddcn FROM {}").format(sql.Identifier(col), sql.Identifier(t))
-            for t, col in ddcn.items() if t != register)
+        register_table = tables.get("register")
+        sources = [sql.SQL("SELECT {} AS so_ddcn FROM {}").format(sql.Identifier(col), sql.Identifier(t))
+                   for t, col in ddcn.items() if t != register_table]
         join_started = time.perf_counter()
-        matched = conn.execute(sql.SQL("SELECT count(*) FROM ({}) s JOIN {} p ON p.so_ddcn = s.so_ddcn").format(
-            sources, sql.Identifier(register))).fetchone()[0]
+        matched = 0
+        if register_table and sources:
+            matched = conn.execute(sql.SQL("SELECT count(*) FROM ({}) s JOIN {} p ON p.so_ddcn = s.so_ddcn").format(
+                sql.SQL(" UNION ALL ").join(sources), sql.Identifier(register_table))).fetchone()[0]
         joined = time.perf_counter() - join_started
     return {"files": len(files), "tables": len(tables), "rows": rows, "copy_seconds": round(copied, 2),
             "join_seconds": round(joined, 2), "total_seconds": round(copied + joined, 2), "matched_rows": matched,
