@@ -172,9 +172,13 @@ class _Workers:
         self._pending: dict[tuple[str, str, str], Future] = {}
 
     def choose(self, files: list[LandingFile]) -> None:
-        """A delivery's large files go to workers when there are two or more (one alone gains nothing)."""
+        """A delivery's large files go to workers when there are two or more (one alone gains nothing).
+
+        Not from a daemonic process (some executors' pool workers are): it may not have children, so its
+        files load one by one, as they would on one core.
+        """
         large = [f.path for f in files if _is_large(f)]
-        self._chosen = set(large) if len(large) >= 2 else set()
+        self._chosen = set(large) if len(large) >= 2 and not multiprocessing.current_process().daemon else set()
 
     def takes(self, f: LandingFile) -> bool:
         return f.path in self._chosen
