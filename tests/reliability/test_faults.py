@@ -1,13 +1,16 @@
 """Kill -9 and database faults in the middle of `tiemnang run`, re-runs and backfills: same published answer.
 
-One generated world (with one large welfare file, so a COPY lasts long enough to be interrupted) is run
-undisturbed in a reference database, and disturbed in others; provinces' tables are compared by checksum.
+One generated world (with two large welfare files in one delivery, so a COPY lasts long enough to be
+interrupted, and the two load side by side in worker processes) is run undisturbed in a reference database,
+and disturbed in others; provinces' tables are compared by checksum.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import threading
 import time
 from collections import defaultdict
@@ -32,6 +35,7 @@ from harness import (
 from tiemnang import config
 from tiemnang.generate import generate
 from tiemnang.reference import geography
+from tiemnang.sources import loader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -48,23 +52,26 @@ FIGURES: dict[str, int] = defaultdict(int)
 def world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("world")
     generate(out=out, persons=800, seed=23)
-    (out / "big_file.txt").write_text(_big_welfare_file(out))
+    (out / "big_files.txt").write_text("\n".join(_big_welfare_file(out, n) for n in (1, 2)))
     return out
 
 
 @pytest.fixture(scope="module")
-def big_file(world) -> str:
-    return (world / "big_file.txt").read_text()
+def big_files(world) -> list[str]:
+    return (world / "big_files.txt").read_text().splitlines()
 
 
-def _big_welfare_file(world: Path) -> str:
-    """A commune list with 3 real rows and BIG_ROWS numbered rows without a name (quarantined: thieu_ho_ten)."""
+def _big_welfare_file(world: Path, n: int) -> str:
+    """A commune list with 3 real rows and BIG_ROWS numbered rows without a name (quarantined: thieu_ho_ten).
+
+    Two of them (n = 1, 2) in one delivery: both are large, so the loader converts them in worker processes.
+    """
     with open(world / "truth" / "files.csv", encoding="utf-8", newline="") as f:
         path = next(r["path"] for r in csv.DictReader(f) if r["source"] == "welfare" and r["expected"] == "accepted"
                     and r["path"].endswith(".csv") and "utf-8" in r["note"])
     landing = world / "landing"
     source = landing / path
-    big = str(Path(path).with_name(Path(path).name[:5] + "_danh_sach_bo_sung_lon.csv"))
+    big = str(Path(path).with_name(Path(path).name[:5] + f"_danh_sach_bo_sung_lon_{n}.csv"))
     with open(source, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     header_at = next(i for i, r in enumerate(rows) if "họ và tên" in [c.strip().lower() for c in r])
@@ -73,8 +80,8 @@ def _big_welfare_file(world: Path) -> str:
     with open(landing / big, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerows(rows[: header_at + 4])  # titles, header, then the first rows of the real list
-        for n in range(100_000, 100_000 + BIG_ROWS):
-            w.writerow([{**blank, "stt": str(n), "giới tính": "Nam", "ngày sinh": "1960", "mã hộ": f"99-{n}",
+        for i in range(n * 1_000_000, n * 1_000_000 + BIG_ROWS):
+            w.writerow([{**blank, "stt": str(i), "giới tính": "Nam", "ngày sinh": "1960", "mã hộ": f"99-{i}",
                          "đối tượng": "HN", "ghi chú": "chưa ghi tên"}[c] for c in cols])
     return big
 
@@ -165,14 +172,44 @@ def _built(conninfo: str, d: str) -> tuple[int, int, int]:
         ).fetchone()
 
 
-def test_kill_during_large_file_load(world, big_file, logs, disturbed):
+def test_kill_during_large_file_load(world, big_files, logs, disturbed):
     run = start_run(disturbed, W1, world / "landing", logs, "kill_load")
     seen = wait_for_backend(disturbed, IN_BIG_COPY, run)
     run.kill()
     FIGURES["kills"] += 1
     assert seen["tuples"] > 5000
-    assert _logged(disturbed, big_file) == 0, "a killed file load left a file_log or quarantine row behind"
+    assert all(_logged(disturbed, p) == 0 for p in big_files), \
+        "a killed file load left a file_log or quarantine row behind"
     assert ledger(disturbed)["rows_lost"] == 0
+
+
+def test_killed_task_takes_its_load_workers_with_it(world, big_files, logs, disturbed):
+    """Only the task's own process dies (as when a worker host kills it): its load workers must not go on
+    and commit their files behind a retry's back."""
+    assert all((world / "landing" / p).stat().st_size >= loader._LARGE_BYTES for p in big_files)
+    run = start_run(disturbed, W1, world / "landing", logs, "kill_parent_only")
+    wait_for_backend(disturbed, IN_BIG_COPY, run)
+    os.kill(run.proc.pid, signal.SIGKILL)
+    run.proc.wait(timeout=60)
+    FIGURES["kills"] += 1
+    deadline = time.monotonic() + 30
+    while _group_alive(run.proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group_alive(run.proc.pid), "a load worker outlived the task that started it"
+    assert all(_logged(disturbed, p) == 0 for p in big_files), "a worker committed a file after its task died"
+    assert ledger(disturbed)["rows_lost"] == 0
+
+
+def _group_alive(pgid: int) -> bool:
+    """A live (not zombie) process is left in the run's process group (Linux /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
 
 
 def test_kill_during_matching_then_rerun_equals_undisturbed(world, logs, disturbed, reference):
