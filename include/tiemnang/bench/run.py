@@ -29,7 +29,8 @@ def _measured(args: list[str], env: dict | None = None) -> tuple[float, int, sub
         "import resource, subprocess, sys, json;"
         "p = subprocess.run(sys.argv[1:]);"
         "print(json.dumps({'rc': p.returncode, 'maxrss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),"
-        " file=sys.stderr)"
+        " file=sys.stderr);"
+        "sys.exit(p.returncode)"  # the caller must see a failed run as failed
     )
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, env=env)
