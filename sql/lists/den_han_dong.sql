@@ -6,14 +6,14 @@
 DELETE FROM lists.den_han_dong WHERE ngay_tham_chieu = %(d)s;
 
 WITH last_spell AS (
-    SELECT DISTINCT ON (c.person_id, k.loai) c.*, k.loai AS loai_den_han, c.den_ngay + 1 AS han_dong
+    -- the WHERE says which spells are due-able (a plain condition the planner estimates well); the CASE
+    -- only names the two kinds it lets through
+    SELECT DISTINCT ON (c.person_id, loai_den_han) c.*,
+           CASE WHEN c.loai = 'BHXH_TN' THEN 'BHXH_TN' ELSE 'BHYT_GD' END AS loai_den_han,
+           c.den_ngay + 1 AS han_dong
     FROM l_cov c
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN c.loai = 'BHXH_TN' THEN 'BHXH_TN'
-                    WHEN c.loai = 'BHYT' AND c.ma_doi_tuong = 'GD' THEN 'BHYT_GD' END AS loai
-    ) k
     WHERE c.loai = 'BHXH_TN' OR (c.loai = 'BHYT' AND c.ma_doi_tuong = 'GD')
-    ORDER BY c.person_id, k.loai, c.den_ngay_mo DESC, c.tu_ngay DESC, c.id_nguoi, c.dong
+    ORDER BY c.person_id, loai_den_han, c.den_ngay_mo DESC, c.tu_ngay DESC, c.id_nguoi, c.dong
 ), due AS (
     SELECT s.*
     FROM last_spell s

@@ -54,16 +54,20 @@ def _fresh_database(name: str) -> str:
     return config.local_conninfo(name)
 
 
+def _metadata_url() -> str:
+    """Airflow's metadata database, as libpq understands it."""
+    from tiemnang.runner import airflow_environment
+
+    return airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg://", "postgresql://")
+
+
 def _task_times(since_iso: str, as_of: date, landing: Path) -> dict[str, dict[str, float]]:
     """Seconds spent inside tasks per DAG and task (Airflow's task_instance table) for this run's DAG runs.
 
     Other `tiemnang run` processes may share the metadata database, so runs are picked by their conf.
     """
-    from tiemnang.runner import airflow_environment
-
-    url = airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg://", "postgresql://")
     out: dict[str, dict[str, float]] = {}
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(_metadata_url()) as conn:
         rows = conn.execute(
             "SELECT ti.dag_id, ti.task_id, sum(extract(epoch FROM ti.end_date - ti.start_date))"
             " FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id"
@@ -76,10 +80,7 @@ def _task_times(since_iso: str, as_of: date, landing: Path) -> dict[str, dict[st
 
 def _dag_walls(since_iso: str, as_of: date, landing: Path) -> dict[str, float]:
     """Wall seconds of each DAG run (start to end, Airflow's dag_run table) of this `tiemnang run`."""
-    from tiemnang.runner import airflow_environment
-
-    url = airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(_metadata_url()) as conn:
         rows = conn.execute(
             "SELECT dag_id, extract(epoch FROM end_date - start_date) FROM dag_run"
             " WHERE start_date >= %s AND conf ->> 'as_of' = %s AND conf ->> 'landing' = %s",

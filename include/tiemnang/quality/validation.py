@@ -165,8 +165,8 @@ def _facts_query(conn: psycopg.Connection, file_ids: list[int]) -> str:
         return cur.mogrify(text, {"file_ids": file_ids})
 
 
-def _counts(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per file: its rows ("") and, per checked column (or column pair), the rows where it is not null."""
+def _denominators(specs: list[Spec]) -> dict[str, sql.Composable]:
+    """Per checked column (or column pair): the aggregate counting the rows GX considers (not null)."""
     keys: dict[str, sql.Composable] = {}
     for _type, kwargs, _severity in specs:
         if "column" in kwargs:
@@ -175,6 +175,12 @@ def _counts(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: l
             a, b = sql.Identifier(kwargs["column_A"]), sql.Identifier(kwargs["column_B"])
             keys[f"{kwargs['column_A']},{kwargs['column_B']}"] = sql.SQL(
                 "count(*) FILTER (WHERE {} IS NOT NULL AND {} IS NOT NULL)").format(a, b)
+    return keys
+
+
+def _counts(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per file: its rows ("") and, per checked column (or column pair), the rows where it is not null."""
+    keys = _denominators(specs)
     names = list(keys)
     text = sql.SQL("SELECT s.file_id, count(*){} FROM ({}) s GROUP BY s.file_id").format(
         sql.SQL("").join(sql.SQL(", ") + keys[k] for k in names), sql.SQL(query))
@@ -276,7 +282,6 @@ def _run_sql(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: 
     with conn.cursor() as cur:
         cur.execute(sql.SQL("SELECT * FROM ({}) s LIMIT 0").format(sql.SQL(query)))
         columns = {d.name for d in cur.description}
-    keys: dict[str, sql.Composable] = {}        # per checked column (or pair): the rows GX considers
     tests: list[sql.Composable] = []            # per spec: the rows GX finds unexpected
     windows: list[sql.Composable] = []
     for type_name, kwargs, _severity in specs:
@@ -290,13 +295,10 @@ def _run_sql(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: 
             if not kwargs.get("or_equal") or kwargs.get("ignore_row_if") != "either_value_is_missing":
                 return None
             a, b = sql.Identifier(kwargs["column_A"]), sql.Identifier(kwargs["column_B"])
-            keys[f"{kwargs['column_A']},{kwargs['column_B']}"] = sql.SQL(
-                "count(*) FILTER (WHERE {} IS NOT NULL AND {} IS NOT NULL)").format(a, b)
             tests.append(sql.SQL("count(*) FILTER (WHERE {a} IS NOT NULL AND {b} IS NOT NULL AND NOT {a} >= {b})")
                          .format(a=a, b=b))
             continue
         c = sql.Identifier(kwargs["column"])
-        keys[kwargs["column"]] = sql.SQL("count({})").format(c)
         if type_name == "ExpectColumnValuesToNotBeNull":
             unexpected = sql.SQL("{} IS NULL").format(c)
         elif type_name == "ExpectColumnValuesToMatchRegex":
@@ -314,6 +316,7 @@ def _run_sql(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: 
             windows.append(sql.SQL(", count(*) OVER (PARTITION BY s.file_id, s.{}) AS {}").format(c, repeats))
             unexpected = sql.SQL("{} IS NOT NULL AND {} > 1").format(c, repeats)
         tests.append(sql.SQL("count(*) FILTER (WHERE {})").format(unexpected))
+    keys = _denominators(specs)                 # per checked column (or pair): the rows GX considers
     names = list(keys)
     text = sql.SQL("SELECT file_id, count(*){}{} FROM (SELECT s.*{} FROM ({}) s) s GROUP BY file_id").format(
         sql.SQL("").join(sql.SQL(", ") + keys[k] for k in names),

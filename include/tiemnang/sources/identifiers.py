@@ -183,9 +183,7 @@ def _parse_cell_text(raw: str) -> BirthDate | None:
     return _parse_text(clean_text(raw))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _parse_text(text: str) -> BirthDate | None:
-    # dates repeat a lot in national files (birth days, card periods): parse each distinct text once
     for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_ISO_YM, "ym"), (_MY, "my"), (_Y, "y")):
         m = pattern.fullmatch(text)
         if m:
