@@ -119,6 +119,36 @@ def test_student_on_two_rosters_and_welfare_is_one_registered_person(world):
         assert cur.fetchone() == ("ddcn:001307000321", 4)
 
 
+def test_moved_to_another_province_with_middle_name_dropped_is_compared(world):
+    world.person(1, "Lê Văn Thành Đạt", "1999-08-14", 1, world.xa1, so_ddcn="001099000654")
+    # no ID, another province, middle name dropped: only surname group + given name + full date sees it;
+    # blocking must offer the pair, the weights then decide
+    moved = world.student("T08", world.xa3, "Lê Đạt", "1999-08-14", 1)
+    counts = match(world)
+    assert counts["candidate_pairs"] == 1
+    with world.conn.cursor() as cur:
+        cur.execute("SELECT s.ho_ten, s.ngay_sinh, s.noi_o FROM mt.w_score s JOIN mt.w_ent y ON y.ent_id = s.b"
+                    " WHERE y.la_dang_ky")
+        assert cur.fetchall() == [("ten_dem_khac", "trung", "khac_tinh")]
+    assert world.person_of(*moved) != world.register_person(1)  # that evidence alone is below the threshold
+
+
+def test_namesakes_born_the_same_year_in_two_provinces_are_not_compared(world):
+    # name + birth year is a key only within a province: nationally such blocks grow with the population
+    world.person(1, "Nguyễn Văn Hùng", "1970-01-01", 1, world.xa1, so_ddcn="001070000011")
+    elsewhere = world.welfare(f"{world.xa3}_k.csv", "Nguyễn Văn Hùng", "1970-06-15", 1)
+    nearby = world.welfare(f"{world.xa2}_k.csv", "Nguyễn Văn Hùng", "1970", 1)
+    counts = match(world)
+    assert counts["candidate_pairs"] == 1  # nearby × register only
+    with world.conn.cursor() as cur:
+        cur.execute("SELECT x.ma_xa, y.ma_xa FROM mt.w_pair p JOIN mt.w_ent x ON x.ent_id = p.a"
+                    " JOIN mt.w_ent y ON y.ent_id = p.b")
+        pairs = {frozenset(row) for row in cur.fetchall()}
+    assert frozenset((world.xa1, world.xa3)) not in pairs
+    assert world.person_of(*nearby) == world.register_person(1)
+    assert world.person_of(*elsewhere) != world.register_person(1)
+
+
 def test_agreeing_id_but_clearly_different_person_is_not_merged(world):
     world.person(1, "Hoàng Văn Long", "1965-04-04", 1, world.xa1, so_ddcn="001065000444")
     trusted = world.welfare(f"{world.xa1}_j.csv", "Đỗ Minh Tâm", "1965-09-09", 1, so_ddcn="001065000444")
