@@ -63,7 +63,9 @@ SELECT ho_ten, ten_dau, ten_kd,
        mt.ho_nhom(split_part(ten_kd, ' ', 1)) AS ho_nhom,
        regexp_replace(ten_kd, '^.* ', '') AS ten,
        nullif(regexp_replace(ten_kd, ' [^ ]*$', ''), ten_kd) AS ho_dem,
-       substr(ten_kd, length(split_part(ten_kd, ' ', 1)) + 2) AS khong_ho
+       substr(ten_kd, length(split_part(ten_kd, ' ', 1)) + 2) AS khong_ho,
+       -- the name as mt.person shows it (11_output), also once per distinct name
+       nullif(btrim(regexp_replace(normalize(ho_ten, NFC), '\s+', ' ', 'g')), '') AS ho_ten_in
 FROM k;
 ALTER TABLE mt.w_ten ADD PRIMARY KEY (ho_ten);
 ANALYZE mt.w_ten;

@@ -20,7 +20,11 @@ SELECT f.rec_id, f.person_id,
             WHEN e.so_ban_ghi > 1 THEN 'cung_don_vi'
             ELSE 'rieng' END AS quy_tac,
        CASE WHEN f.nguon <> 'register' AND k.lien_a IS NOT NULL THEN k.diem END AS diem,
-       jsonb_strip_nulls(jsonb_build_object(
+       -- most records carry no link and at most the ID rule: a constant, not an object built per row
+       CASE WHEN (f.nguon = 'register' OR k.lien_a IS NULL) AND mtn.ent_id IS NULL AND e.so_ban_ghi <= 1
+            THEN CASE idk.kieu WHEN 'ddcn' THEN '{"so_ddcn": "trung"}'::jsonb
+                               WHEN 'bhxh' THEN '{"ma_so_bhxh": "trung"}'::jsonb ELSE '{}'::jsonb END
+            ELSE jsonb_strip_nulls(jsonb_build_object(
            'so_ddcn', CASE WHEN idk.kieu = 'ddcn' THEN 'trung' END,
            'ma_so_bhxh', CASE WHEN idk.kieu = 'bhxh' THEN 'trung' END,
            'cung_don_vi_so_thang', CASE WHEN e.so_ban_ghi > 1 THEN e.so_ban_ghi END,
@@ -29,7 +33,7 @@ SELECT f.rec_id, f.person_id,
                'tu_ban_ghi', k.lien_a, 'den_ban_ghi', k.lien_b, 'diem', k.diem,
                'ho_ten', s.ho_ten, 'ngay_sinh', s.ngay_sinh, 'gioi_tinh', s.gioi_tinh, 'noi_o', s.noi_o,
                'so_ddcn', s.so_ddcn, 'ma_so_bhxh', s.ma_so_bhxh) END
-       )) AS bang_chung
+       )) END AS bang_chung
 FROM mt.w_final f
 JOIN mt.w_ent e ON e.ent_id = f.ent_id
 JOIN mt.w_comp k ON k.comp = f.comp
@@ -87,11 +91,12 @@ p AS (
     LEFT JOIN bhxh b USING (person_id)
 )
 SELECT person_id, id_nguoi, ddcn_goc, bhxh_goc,
-       nullif(btrim(regexp_replace(normalize(ho_ten, NFC), '\s+', ' ', 'g')), ''), ngay_sinh, gioi_tinh,
+       n.ho_ten_in, ngay_sinh, gioi_tinh,
        CASE WHEN row_number() OVER (PARTITION BY khoa ORDER BY person_id) = 1 THEN khoa
             ELSE khoa || '-' || row_number() OVER (PARTITION BY khoa ORDER BY person_id) END,
        so_ban_ghi, nguons
-FROM p;
+FROM p
+LEFT JOIN mt.w_ten n ON n.ho_ten = p.ho_ten;
 
 -- The indexes dropped in 01_records, built once over the whole hand-off.
 ALTER TABLE mt.record ADD CONSTRAINT record_pkey PRIMARY KEY (rec_id),
