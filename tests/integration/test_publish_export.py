@@ -80,3 +80,29 @@ def test_each_commune_gets_its_own_rows_in_list_order(committed_db, tmp_path):
     assert listed(XA_79_B, "Đến hạn đóng", 1) == ["Trần Văn Bình"]
     assert listed(XA_79_A, "Đơn vị tiềm năng", 2) == []
     assert listed(XA_79_B, "Đơn vị tiềm năng", 2) == ["Công ty TNHH Ánh Dương"]
+
+
+def test_export_leaves_the_garbage_collector_as_it_found_it(committed_db, tmp_path):
+    import gc
+
+    import openpyxl
+
+    with db.connect(committed_db) as conn:
+        w = World(conn, delivered=date(2026, 6, 1))
+        w.person(w.welfare(XA_79_A, "CN"), ho_ten="Hoàng Thị Én")
+        build_lists(conn, D)
+    publish_province(committed_db, "79", D)
+
+    # the collector is paused while each workbook is written, and only resumed if it was running
+    assert gc.isenabled()
+    export_province(committed_db, "79", "2026-W25", tmp_path / "enabled")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export_province(committed_db, "79", "2026-W25", tmp_path / "disabled")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    for run in ("enabled", "disabled"):
+        ws = openpyxl.load_workbook(tmp_path / run / "2026-W25" / "79" / f"{XA_79_A}.xlsx")["Tiềm năng"]
+        assert ws["B10"].value == "Hoàng Thị Én"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import logging
 import operator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -38,8 +41,6 @@ SHEETS = {
 
 def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path) -> list[Path]:
     """Write `<out_dir>/<tuan>/<ma_tinh>/<ma_xa>.xlsx` for every commune with rows in the week; returns the paths."""
-    import xlsxwriter
-
     idents = {"schema": schema_name(ma_tinh)}
     target = Path(out_dir) / tuan / ma_tinh
     target.mkdir(parents=True, exist_ok=True)
@@ -53,20 +54,47 @@ def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path
         sheets = {name: _CommuneRows(conn, name, tuan, idents) for name in SHEETS}
         for ma_xa, ten_xa, ngay in communes:
             path = target / f"{ma_xa}.xlsx"
-            # names come from commune lists: a cell starting with "=" must stay text, never a live formula;
-            # in_memory: the parts are assembled in memory instead of one temporary file each
-            options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
-            with xlsxwriter.Workbook(path, options) as book:
-                styles = _styles(book)
-                heading = (f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", f"Xã/phường: {ten_xa} (mã {ma_xa})",
-                           f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}")
-                for name, (sheet_name, title, columns) in SHEETS.items():
-                    _sheet(book, styles, sheet_name, title, heading, columns, sheets[name].take(ma_xa))
+            heading = (f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", f"Xã/phường: {ten_xa} (mã {ma_xa})",
+                       f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}")
+            with _collector_paused():
+                _workbook(path, heading, {name: rows.take(ma_xa) for name, rows in sheets.items()})
             paths.append(path)
         for rows in sheets.values():
             rows.close()
     log.info("exported %d commune workbooks for province %s, week %s", len(paths), ma_tinh, tuan)
     return paths
+
+
+def _workbook(path: Path, heading: tuple[str, str, str], rows: dict[str, list[list]]) -> None:
+    import xlsxwriter
+
+    # names come from commune lists: a cell starting with "=" must stay text, never a live formula;
+    # in_memory: the parts are assembled in memory instead of one temporary file each
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    with xlsxwriter.Workbook(path, options) as book:
+        styles = _styles(book)
+        for name, (sheet_name, title, columns) in SHEETS.items():
+            _sheet(book, styles, sheet_name, title, heading, columns, rows[name])
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one workbook is built; one young collection frees it after.
+
+    xlsxwriter's worksheets keep a bound method of their workbook, so every workbook is a reference cycle
+    that only the cyclic collector frees. Collecting while it is built promoted its cell tuples into the
+    old generations, where each full collection traversed them again until one finally freed them (about
+    15 % of the export's CPU). Paused, they stay young and are traversed once, after the book is closed.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 class _CommuneRows:
