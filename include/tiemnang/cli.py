@@ -61,6 +61,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if landing is not None and not landing.is_dir():
         print(f"tiemnang run: landing folder {landing} does not exist", file=sys.stderr)
         return 2
+    if not args.in_process:
+        argv = ["run", "--as-of", args.as_of.isoformat()] + (["--landing", str(landing)] if landing else [])
+        return runner.run_stoppable((["--verbose"] if args.verbose else []) + argv)
+    from tiemnang.processes import die_with_parent
+
+    die_with_parent()
     try:
         timings = runner.run_chain(args.as_of, landing)
     except runner.RunFailed as exc:
@@ -121,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the whole chain once for a reference date through Airflow")
     p.add_argument("--as-of", required=True, type=_date, help="reference date D (YYYY-MM-DD)")
     p.add_argument("--landing", help="landing root (default: TIEMNANG_LANDING_DIR or the Airflow Variable)")
+    # the chain itself, in the child process that `tiemnang run` supervises (runner.run_stoppable)
+    p.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("summary", help="rows per list and province for the published weeks")

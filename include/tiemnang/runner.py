@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,3 +135,35 @@ def run_chain(as_of: date, landing: Path | None = None) -> dict[str, float]:
             raise RunFailed(f"{dag_id} for {as_of} ended {state or 'without a state'}; failed tasks: "
                             f"{', '.join(failed) or 'none recorded'} (see the task log above)")
     return timings
+
+
+def run_stoppable(argv: list[str]) -> int:
+    """`tiemnang run` with `argv` in a child process that a SIGTERM or SIGINT here stops at once.
+
+    Airflow's task runner replaces the SIGTERM handler of the process that runs a task with one that only
+    calls the operator's on_kill(); under dag.test() nothing else stops that process, so a scheduler's
+    SIGTERM (or Ctrl-C) was ignored until the whole chain had run. The chain therefore runs in a child, and
+    a signal here kills it — safe at any point: every file load, matching run, lists build and publication
+    is one transaction (docs/reliability.md) — and its load workers die with it (PR_SET_PDEATHSIG).
+    Returns the child's exit code, or 128 + the signal's number when stopped.
+    """
+    child = subprocess.Popen([sys.executable, "-m", "tiemnang.cli", *argv, "--in-process"])
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame) -> None:
+        if not stopped:
+            stopped.append(signum)
+            child.kill()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = child.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if stopped:
+        name = signal.Signals(stopped[0]).name
+        print(f"tiemnang run: stopped by {name}; the step that was running rolled back. Run the same command "
+              "again to finish the run: files already loaded are not loaded twice.", file=sys.stderr)
+        return 128 + stopped[0]
+    return code

@@ -184,20 +184,52 @@ def test_kill_during_large_file_load(world, big_files, logs, disturbed):
 
 
 def test_killed_task_takes_its_load_workers_with_it(world, big_files, logs, disturbed):
-    """Only the task's own process dies (as when a worker host kills it): its load workers must not go on
-    and commit their files behind a retry's back."""
+    """Only the process running the tasks dies (as when a worker host kills it): its load workers must not
+    go on and commit their files behind a retry's back."""
     assert all((world / "landing" / p).stat().st_size >= loader._LARGE_BYTES for p in big_files)
     run = start_run(disturbed, W1, world / "landing", logs, "kill_parent_only")
     wait_for_backend(disturbed, IN_BIG_COPY, run)
-    os.kill(run.proc.pid, signal.SIGKILL)
+    os.kill(_chain_pid(run.proc.pid), signal.SIGKILL)
     run.proc.wait(timeout=60)
     FIGURES["kills"] += 1
-    deadline = time.monotonic() + 30
-    while _group_alive(run.proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _group_alive(run.proc.pid), "a load worker outlived the task that started it"
+    _assert_group_ends(run.proc.pid, "a load worker outlived the task that started it")
     assert all(_logged(disturbed, p) == 0 for p in big_files), "a worker committed a file after its task died"
     assert ledger(disturbed)["rows_lost"] == 0
+
+
+def test_sigterm_stops_the_run_at_once(world, big_files, logs, disturbed):
+    """A scheduler's SIGTERM (or Ctrl-C) stops `tiemnang run` now, not after the chain: Airflow's task runner
+    turns SIGTERM into on_kill() only, so the chain runs in a child that the command kills."""
+    run = start_run(disturbed, W1, world / "landing", logs, "sigterm")
+    wait_for_backend(disturbed, IN_BIG_COPY, run)
+    os.kill(run.proc.pid, signal.SIGTERM)
+    code = run.proc.wait(timeout=60)
+    FIGURES["kills"] += 1
+    assert code == 128 + signal.SIGTERM, run.tail()
+    assert "stopped by SIGTERM" in run.tail(1000)
+    _assert_group_ends(run.proc.pid, "the chain or a load worker outlived a stopped `tiemnang run`")
+    assert all(_logged(disturbed, p) == 0 for p in big_files), "a file committed after the run was stopped"
+    assert ledger(disturbed)["rows_lost"] == 0
+
+
+def _chain_pid(cli_pid: int) -> int:
+    """The child of `tiemnang run` that runs the chain's tasks (runner.run_stoppable)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(fields[1]) == cli_pid and b"--in-process" in cmdline:
+            return int(stat.parent.name)
+    raise AssertionError(f"no chain process under tiemnang run ({cli_pid})")
+
+
+def _assert_group_ends(pgid: int, message: str) -> None:
+    deadline = time.monotonic() + 30
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group_alive(pgid), message
 
 
 def _group_alive(pgid: int) -> bool:
