@@ -101,13 +101,21 @@ def test_crash_mid_file_leaves_nothing_and_retry_loads(committed_db, tmp_path, m
     original = layouts.LAYOUTS["persons"]
     calls = {"n": 0}
 
-    def exploding(cells, ctx):
+    def explode_at_30():
         calls["n"] += 1
         if calls["n"] == 30:
             raise RuntimeError("simulated crash")
+
+    def exploding(cells, ctx):
+        explode_at_30()
         return original.convert(cells, ctx)
 
-    monkeypatch.setitem(layouts.LAYOUTS, "persons", layouts.Layout(**{**original.__dict__, "convert": exploding}))
+    def exploding_fast(cells):  # the rows of this file take the fast path: the crash comes mid-COPY either way
+        explode_at_30()
+        return original.fast(cells)
+
+    monkeypatch.setitem(layouts.LAYOUTS, "persons", layouts.Layout(
+        **{**original.__dict__, "convert": exploding, "fast": exploding_fast}))
     with pytest.raises(RuntimeError, match="simulated crash"):
         ingest(committed_db, "register", tmp_path, D)
     assert _rows(committed_db, "SELECT count(*) FROM ops.file_log")[0][0] == 0
@@ -237,11 +245,71 @@ def test_register_checks_in_sql_give_the_results_of_great_expectations(committed
                       ("expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc")}
 
 
-def test_duplicates_are_found_past_the_digests_kept_in_memory(committed_db, tmp_path, monkeypatch):
-    from tiemnang.sources import loader
-
-    monkeypatch.setattr(loader, "_HASHES_KEPT", 2)   # the file outgrows them: the duplicates statement decides
-    _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(5) + _persons(1).splitlines()[1] + "\n"})
+def test_duplicates_are_found_in_a_large_file(committed_db, tmp_path):
+    # past the rows whose digest prefixes are compared without numpy
+    _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(1500) + _persons(1).splitlines()[1] + "\n"})
     counts = ingest(committed_db, "register", tmp_path, D)
-    assert (counts["rows_accepted"], counts["rows_quarantined"]) == (5, 1)
-    assert _rows(committed_db, "SELECT row_number, reasons FROM ops.quarantine") == [(7, ["trung_lap"])]
+    assert (counts["rows_accepted"], counts["rows_quarantined"]) == (1500, 1)
+    assert _rows(committed_db, "SELECT row_number, reasons, raw->>'trung_voi_dong' FROM ops.quarantine") == [
+        (1502, ["trung_lap"], "2")]
+
+
+def _messy_register_files(n: int = 400) -> dict[str, str]:
+    """Register rows as written and with odd cells (CSV quoting, spacing, NFD, bad IDs and dates), seeded."""
+    import random
+
+    rng = random.Random(7)
+    persons_cells = [
+        ["1", "2", "9" * 18, "", " 3", "3.0", "x"],
+        ["0100048272", "", "010004827", " 0100048272", "0100.048.272", "HS4010120878811"],
+        ["001062192259", "001162402966", "", "00106219225", "001-062-192-259", "097062192259", "001962192259"],
+        ["Phan Thành Long", "Lò Văn A", "", "  Lò  Văn A ", "\"Nguyễn, Văn\"", "Le\u0301 Văn", "Ngô\u00a0Hoa"],
+        ["1962-11-22", "1962-11", "1962", "", "22/11/1962", "1962-02-30", "x", "1879"],
+        ["1", "2", "", "Nam", "Nữ", "3"],
+        ["10210", "04105", "99999", "", " 04105"],
+        ["0100007920", "", " Hộ  1 "],
+    ]
+    coverage_cells = [
+        ["1", "2", "", "x", " 4"],
+        ["BHYT", "BHXH_BB", "BHXH_TN", "bhyt", " BHYT", "X"],
+        ["HT", "", "gb", " H T "],
+        ["", "DV1", " dv  1 "],
+        ["2022-01-01", "", "1962-11", "31/12/2022", "2022-02-30"],
+        ["2022-12-31", "", "x"],
+        ["", "1", "3", "12", "2", "01", "1.0"],
+        ["", "5000000", "5.000.000", "x", "-5"],
+        ["", "1", "9999", "01", "x"],
+    ]
+
+    def rows(cells, header):
+        body = [",".join(rng.choice(column) if rng.random() < 0.3 else column[0] for column in cells) for _ in range(n)]
+        return header + "\n".join([*body, body[3], body[4]]) + "\n"  # two exact duplicates
+
+    return {"persons.csv": rows(persons_cells, REGISTER_HEADER),
+            "coverage.csv": rows(coverage_cells, "id_nguoi,loai,ma_doi_tuong,ma_don_vi,tu_ngay,den_ngay,phuong_thuc,"
+                                                 "muc_thu_nhap,thu_tu_trong_ho\n")}
+
+
+def test_fast_paths_and_binary_copy_stage_what_the_full_rules_and_text_copy_stage(committed_db, tmp_path, monkeypatch):
+    _delivery(tmp_path, "register", "2026-11-05", _messy_register_files())
+    fast = ingest(committed_db, "register", tmp_path, D)
+    with_fast = _snapshot(committed_db)
+    assert fast["rows_warned"] > 0 and fast["rows_quarantined"] > 2   # the files meet the full rules too
+    committed_db_reset(committed_db)
+    for kind in ("persons", "coverage", "employers"):
+        monkeypatch.setitem(layouts.LAYOUTS, kind, layouts.Layout(
+            **{**layouts.LAYOUTS[kind].__dict__, "fast": None, "binary_copy": False}))
+    full = ingest(committed_db, "register", tmp_path, D)
+    assert {k: v for k, v in fast.items() if k != "file_ids"} == {k: v for k, v in full.items() if k != "file_ids"}
+    assert _snapshot(committed_db) == with_fast
+
+
+def test_a_number_beyond_its_column_fails_the_file_as_in_text(committed_db, tmp_path):
+    # the binary COPY would wrap 99999 into a smallint: the file starts over in text, which refuses it
+    coverage = ("id_nguoi,loai,ma_doi_tuong,ma_don_vi,tu_ngay,den_ngay,phuong_thuc,muc_thu_nhap,thu_tu_trong_ho\n"
+                "1,BHYT,HS,,2026-01-01,,,,1\n2,BHYT,HS,,2026-01-01,,,,99999\n")
+    _delivery(tmp_path, "register", "2026-11-05", {"coverage.csv": coverage})
+    with pytest.raises(psycopg.errors.NumericValueOutOfRange):
+        ingest(committed_db, "register", tmp_path, D)
+    assert _rows(committed_db, "SELECT count(*) FROM stg.coverage")[0][0] == 0
+    assert _rows(committed_db, "SELECT count(*) FROM ops.file_log")[0][0] == 0

@@ -10,6 +10,9 @@ from tiemnang.reference.geography import is_commune
 from tiemnang.sources import identifiers as ids
 
 Cells = Mapping[str, Any]
+# a CSV row's cells in the layout's `columns` order → the staging values (stg_columns order) of a row the
+# rules accept without warning, or None when the row needs the full rules (`convert`)
+FastPath = Callable[[tuple[str, ...]], tuple[Any, ...] | None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Layout:
     stg_columns: tuple[str, ...]    # staging columns filled by `convert`, in COPY order
     convert: Callable[[Cells, Mapping[str, str]], Verdict]
     titled: bool = False            # title lines / header search / footer (school and welfare files)
+    # the common well-formed CSV row of a large file kind, converted without building a Verdict; its result
+    # must be exactly what `convert` gives that row (tests/unit/sources/test_fast_paths.py)
+    fast: FastPath | None = None
+    binary_copy: bool = False       # staged with COPY (FORMAT BINARY): every value's type is known (CSV only)
 
     @property
     def required_titles(self) -> list[str]:
@@ -128,6 +135,44 @@ def _persons(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     return v
 
 
+def _persons_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """`_persons` for a row with a name, a full or partial birth date, well-formed IDs agreeing with it, sex
+    1/2/empty and a known commune: no reason, no warning. Anything else returns None (the full rules)."""
+    id_nguoi, bhxh, ddcn, ho_ten, ngay_sinh, gioi_tinh, ma_xa, ma_ho = cells
+    if not _is_bigint(id_nguoi):
+        return None
+    name = ids.clean_text(ho_ten)
+    born = ids.parse_date(ngay_sinh) if name else None
+    if born is None:
+        return None
+    sex = _SEX_CELLS.get(gioi_tinh, 0)
+    if sex == 0:
+        return None
+    if ddcn:
+        # 12 digits, province 001–096, century/sex digit 0–5, agreeing with the birth year and sex
+        if not (len(ddcn) == 12 and ddcn.isascii() and ddcn.isdigit() and "001" <= ddcn[:3] <= "096"
+                and ddcn[3] in "012345"):
+            return None
+        code = ord(ddcn[3]) - 48
+        if 1900 + 100 * (code // 2) + int(ddcn[4:6]) != born.first_day.year or (sex and code % 2 + 1 != sex):
+            return None
+    if bhxh and not (len(bhxh) == 10 and bhxh.isascii() and bhxh.isdigit()):
+        return None
+    if not (len(ma_xa) == 5 and ma_xa.isascii() and ma_xa.isdigit() and is_commune(ma_xa)):
+        return None
+    return (int(id_nguoi), bhxh or None, bool(bhxh), name, born.known, born.first_day, sex, ddcn or None,
+            bool(ddcn), ma_xa, ids.clean_text(ma_ho) or None)
+
+
+# the sex cells as the register writes them, which parse_sex reads without a warning
+_SEX_CELLS = {"1": 1, "2": 2, "": None}
+
+
+def _is_bigint(cell: str) -> bool:
+    """Plain digits that parse_int reads and a bigint column holds (longer ids take the full rules)."""
+    return len(cell) <= 18 and cell.isascii() and cell.isdigit()
+
+
 _COVERAGE_TYPES = frozenset({"BHYT", "BHXH_BB", "BHXH_TN"})
 
 
@@ -150,6 +195,39 @@ def _coverage(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     _number(v, cells, "muc_thu_nhap", ids.parse_amount)
     _number(v, cells, "thu_tu_trong_ho")
     return v
+
+
+def _coverage_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """`_coverage` for a row with a known type, full dates or none, an allowed payment period and plain whole
+    numbers: no reason, no warning. Anything else returns None (the full rules)."""
+    id_nguoi, loai, ma_doi_tuong, ma_don_vi, tu_ngay, den_ngay, phuong_thuc, muc_thu_nhap, thu_tu = cells
+    if not _is_bigint(id_nguoi) or loai not in _COVERAGE_TYPES:
+        return None
+    tu = den = None
+    if tu_ngay:
+        parsed = ids.parse_date(tu_ngay)
+        if parsed is None or len(parsed.known) != 10:
+            return None
+        tu = parsed.first_day
+    if den_ngay:
+        parsed = ids.parse_date(den_ngay)
+        if parsed is None or len(parsed.known) != 10:
+            return None
+        den = parsed.first_day
+    period = _PERIOD_CELLS.get(phuong_thuc, 0)
+    if period == 0:
+        return None
+    if muc_thu_nhap and not (muc_thu_nhap.isascii() and muc_thu_nhap.isdigit()):
+        return None
+    # at most 4 digits: the smallint column holds it (a larger number takes the full rules)
+    if thu_tu and not (len(thu_tu) <= 4 and thu_tu.isascii() and thu_tu.isdigit()):
+        return None
+    return (int(id_nguoi), loai, ids.clean_text(ma_doi_tuong).upper() or None,
+            ids.clean_text(ma_don_vi) or None, tu, den, period,
+            int(muc_thu_nhap) if muc_thu_nhap else None, int(thu_tu) if thu_tu else None)
+
+
+_PERIOD_CELLS = {"": None, "1": 1, "3": 3, "6": 6, "12": 12}
 
 
 def _employers(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
@@ -292,7 +370,7 @@ LAYOUTS: dict[str, Layout] = {
             "register", "persons", "persons",
             _plain("id_nguoi", "ma_so_bhxh", "so_ddcn", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_xa", "ma_ho"),
             ("id_nguoi", "ma_so_bhxh", "ma_so_bhxh_tin_cay", *_PERSON_STG, "ma_xa", "ma_ho"),
-            _persons,
+            _persons, fast=_persons_fast, binary_copy=True,
         ),
         Layout(
             "register", "coverage", "coverage",
@@ -300,13 +378,13 @@ LAYOUTS: dict[str, Layout] = {
                    "muc_thu_nhap", "thu_tu_trong_ho"),
             ("id_nguoi", "loai", "ma_doi_tuong", "ma_don_vi", "tu_ngay", "den_ngay", "phuong_thuc",
              "muc_thu_nhap", "thu_tu_trong_ho"),
-            _coverage,
+            _coverage, fast=_coverage_fast, binary_copy=True,
         ),
         Layout(
             "register", "employers", "employers",
             _plain("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
             ("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
-            _employers,
+            _employers, binary_copy=True,
         ),
         Layout(
             "tax", "enterprises", "enterprises",
