@@ -142,8 +142,8 @@ def run_stoppable(argv: list[str]) -> int:
 
     Airflow's task runner replaces the SIGTERM handler of the process that runs a task with one that only
     calls the operator's on_kill(); under dag.test() nothing else stops that process, so a scheduler's
-    SIGTERM (or Ctrl-C) was ignored until the whole chain had run. The chain therefore runs in a child, and
-    a signal here kills it — safe at any point: every file load, matching run, lists build and publication
+    SIGTERM was ignored until the whole chain had run. The chain therefore runs in a child, and SIGTERM or
+    SIGINT (Ctrl-C) here kills it — safe at any point: every file load, matching run, lists build and publication
     is one transaction (docs/reliability.md) — and its load workers die with it (PR_SET_PDEATHSIG).
     Returns the child's exit code, or 128 + the signal's number when stopped.
     """
