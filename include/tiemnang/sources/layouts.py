@@ -148,20 +148,15 @@ def _persons_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
     sex = _SEX_CELLS.get(gioi_tinh, 0)
     if sex == 0:
         return None
-    if ddcn:
-        # 12 digits, province 001–096, century/sex digit 0–5, agreeing with the birth year and sex
-        if not (len(ddcn) == 12 and ddcn.isascii() and ddcn.isdigit() and "001" <= ddcn[:3] <= "096"
-                and ddcn[3] in "012345"):
-            return None
-        code = ord(ddcn[3]) - 48
-        if 1900 + 100 * (code // 2) + int(ddcn[4:6]) != born.first_day.year or (sex and code % 2 + 1 != sex):
-            return None
-    if bhxh and not (len(bhxh) == 10 and bhxh.isascii() and bhxh.isdigit()):
+    # the identifier checks themselves: a row they say anything about takes the full rules
+    ddcn_check = ids.check_so_ddcn(ddcn, born.year, sex)
+    bhxh_check = ids.check_ma_so_bhxh(bhxh)
+    if ddcn_check.warnings or bhxh_check.warnings:
         return None
     if not (len(ma_xa) == 5 and ma_xa.isascii() and ma_xa.isdigit() and is_commune(ma_xa)):
         return None
-    return (int(id_nguoi), bhxh or None, bool(bhxh), name, born.known, born.first_day, sex, ddcn or None,
-            bool(ddcn), ma_xa, ids.clean_text(ma_ho) or None)
+    return (int(id_nguoi), bhxh_check.value, bhxh_check.trusted, name, born.known, born.first_day, sex,
+            ddcn_check.value, ddcn_check.trusted, ma_xa, ids.clean_text(ma_ho) or None)
 
 
 # the sex cells as the register writes them, which parse_sex reads without a warning
