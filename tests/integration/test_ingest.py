@@ -245,6 +245,77 @@ def test_register_checks_in_sql_give_the_results_of_great_expectations(committed
                       ("expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc")}
 
 
+def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
+    from tiemnang.quality import suites, validation
+
+    kinds = ("enterprises", "household_businesses", "wage_earners")
+    assert set(kinds) <= validation.SQL_SUITES
+    enterprises = "ma_so_thue,ten_doanh_nghiep,loai_hinh,ma_xa,dia_chi,ngay_thanh_lap,trang_thai,so_lao_dong,ky\n"
+    households = ("ma_so_thue,ho_ten_chu_ho,so_ddcn,ngay_sinh,gioi_tinh,ma_xa,dia_chi_kinh_doanh,nganh_nghe,"
+                  "doanh_thu_nam,phuong_phap\n")
+    wages = "ma_so_thue_don_vi,so_ddcn,ho_ten,ngay_sinh,ky,thu_nhap,loai_hop_dong\n"
+    household = "014183386866,Nguyễn Mai Như,014183386866,15/08/1983,Nữ,03784,Bản Phiêng Pằn,Ăn uống,{},{}\n"
+    wage = "1392723778-017,014072917648,Khoàng Văn Minh,17/03/1972,2026-07,{},{}\n"
+    _delivery(tmp_path, "tax", "2026-11-05", {
+        "enterprises.csv": enterprises + "".join(
+            f"0100109106-{i:03},Công ty {i},{'XX' if i % 3 == 0 else 'NQD'},04105,,01/01/2020,00,{i},2026-09\n"
+            for i in range(1, 31)),
+        "household_businesses.csv": households + "".join(
+            household.format(1000 + i, "KHOAN" if i % 4 else "X") for i in range(10)),
+        # more failing rows than GX lists by default (20, for a whole batch): the next file keeps its own verdict
+        "wage_earners.csv": wages + "".join(
+            (wage if i % 7 else wage.replace("1392723778-017", "13927237")).format(1000 + i, "XD" if i % 9 else "Y")
+            for i in range(200))})
+    _delivery(tmp_path, "tax", "2026-11-06", {
+        "enterprises.csv": enterprises,                                                  # no rows
+        "wage_earners.csv": wages + wage.format(5, "Y") + wage.format(6, "XD")})
+    _delivery(tmp_path, "tax", "2026-11-07", {
+        "household_businesses.csv": households + household.replace("03784", "99999").format(1, "KHOAN")})  # no rows staged
+    file_ids = ingest(committed_db, "tax", tmp_path, D)["file_ids"]
+    assert len(file_ids) == 6
+    # values the row rules never stage (they quarantine or normalise them), and the bounds themselves, set directly
+    person = psycopg.sql.SQL(
+        "ho_ten = CASE WHEN dong = 3 THEN NULL ELSE ho_ten END,"
+        " so_ddcn = CASE WHEN dong = 4 THEN '01418338686' ELSE so_ddcn END, so_ddcn_tin_cay = so_ddcn_tin_cay OR dong = 4,"
+        " ngay_sinh = CASE WHEN dong = 5 THEN '83' ELSE ngay_sinh END,"
+        " ngay_sinh_dau = CASE WHEN dong = 6 THEN {} WHEN dong = 7 THEN NULL WHEN dong = 9 THEN {} ELSE ngay_sinh_dau END")
+    with psycopg.connect(committed_db, autocommit=True) as conn:
+        conn.execute("UPDATE stg.enterprises SET ma_so_thue = CASE WHEN dong = 3 THEN '0100' ELSE ma_so_thue END,"
+                     " ma_xa = CASE WHEN dong = 4 THEN '99999' ELSE ma_xa END,"
+                     " so_lao_dong = CASE WHEN dong = 5 THEN -1 WHEN dong = 6 THEN NULL WHEN dong = 8 THEN 0"
+                     " ELSE so_lao_dong END, ky = CASE WHEN dong = 7 THEN '2026-9' ELSE ky END")
+        conn.execute(psycopg.sql.SQL(
+            "UPDATE stg.household_businesses SET {}, gioi_tinh = CASE WHEN dong = 8 THEN 3 ELSE gioi_tinh END,"
+            " ma_xa = CASE WHEN dong = 10 THEN '99999' ELSE ma_xa END,"
+            " ma_so_thue = CASE WHEN dong = 2 THEN '0100109106-01' ELSE ma_so_thue END"
+        ).format(person.format(dt.date(2101, 1, 1), dt.date(2100, 12, 31))))
+        conn.execute(psycopg.sql.SQL("UPDATE stg.wage_earners SET {}, ky = CASE WHEN dong = 8 THEN '2026/07' ELSE ky END")
+                     .format(person.format(dt.date(1879, 12, 31), dt.date(1880, 1, 1))))
+    query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
+             " details::text FROM ops.dq_result ORDER BY dq_id")
+    # all files (two files of each kind in one batch), then each delivery alone (a file without rows alone)
+    deliveries = [file_ids[:3], file_ids[3:5], file_ids[5:]]
+    failed, failed_in = set(), set()
+    for ids in (file_ids, *deliveries):
+        in_sql = validate(committed_db, "tax", ids)
+        by_sql = _rows(committed_db, query)
+        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
+        monkeypatch.setattr(validation, "SQL_SUITES", frozenset())
+        by_gx = validate(committed_db, "tax", ids)
+        assert _rows(committed_db, query) == by_sql
+        assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
+        failed |= {(s, e, c) for s, _p, e, c, ok, *_ in by_sql if not ok}
+        failed_in |= {(p, c) for _s, p, _e, c, ok, *_ in by_sql if not ok}
+        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
+        monkeypatch.undo()
+    # every row check of the three suites failed somewhere (the columns exist in every staged file)
+    assert failed >= {(f"tax.{kind}", validation._key(t, kwargs)[0], kwargs["column"])
+                      for kind in kinds
+                      for t, kwargs, _severity in suites.SUITES[kind] if t != "ExpectColumnToExist"}
+    assert ("tax.tep", "expect_column_values_to_be_in_set", "every_row_quarantined") in failed
+    assert ("tax/2026-11-06/wage_earners.csv", "loai_hop_dong") in failed_in
+
+
 def test_duplicates_are_found_in_a_large_file(committed_db, tmp_path):
     # past the rows whose digest prefixes are compared without numpy
     _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(1500) + _persons(1).splitlines()[1] + "\n"})
