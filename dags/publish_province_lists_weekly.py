@@ -5,7 +5,10 @@ Owner: BHXH data engineering (tiemnang). Every Friday at 13:00 Asia/Ho_Chi_Minh,
 of D (that Friday) into the 34 province schemas `tinh_<code>`, one atomic transaction per province
 (mapped task: a failing province is retried alone, the others publish), then writes one Excel
 workbook per commune for collectors. Stops before publishing when a hard data-quality failure is
-open on a file in force. A Deadline Alert fires if the week is not published by 16:00.
+open on a file in force that concerns every province (register, tax authority); one on a commune's
+welfare list or a school's roster holds back that province only: the others publish, the province
+keeps last week's lists and the run fails at `summarize_publication`, naming it. A Deadline Alert fires
+if the week is not published by 16:00.
 """
 
 from datetime import timedelta
@@ -49,10 +52,10 @@ def publish_province_lists_weekly():
         return ensure(common.warehouse_conninfo(), common.reference_date(context))
 
     @task
-    def list_provinces(built: dict) -> list[str]:
-        from tiemnang.reference import geography
+    def list_provinces(built: dict, gate: dict) -> list[str]:
+        from tiemnang.orchestration.weekly import provinces_to_publish
 
-        return sorted(geography.provinces())
+        return provinces_to_publish(gate)
 
     @task(max_active_tis_per_dagrun=4)
     def publish_province(ma_tinh: str, **context) -> dict:
@@ -69,19 +72,20 @@ def publish_province_lists_weekly():
         return {"ma_tinh": published["ma_tinh"], "workbooks": len(paths)}
 
     @task(outlets=[assets.PUBLISHED])
-    def summarize_publication(published: list[dict], exported: list[dict], **context) -> dict:
+    def summarize_publication(published: list[dict], exported: list[dict], gate: dict, **context) -> dict:
         from tiemnang.orchestration.weekly import summarize
 
         # one slice request each: iterating asks item by item and probes one past the end, which Airflow's
         # client logs as an error ("XCom not found") in every healthy run
-        figures = summarize(list(published[:]), list(exported[:]))
+        figures = summarize(list(published[:]), list(exported[:]), gate)
         context["outlet_events"][assets.PUBLISHED].extra = {"as_of": common.reference_date(context).isoformat(), **figures}
         return figures
 
-    provinces = list_provinces(ensure_lists_built(check_quality_gate(prepare_warehouse())))
+    gate = check_quality_gate(prepare_warehouse())
+    provinces = list_provinces(ensure_lists_built(gate), gate)
     published = publish_province.expand(ma_tinh=provinces)
     exported = export_province.expand(published=published)
-    chain(summarize_publication(published, exported))
+    chain(summarize_publication(published, exported, gate))
 
 
 publish_province_lists_weekly()

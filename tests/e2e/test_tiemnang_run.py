@@ -125,3 +125,32 @@ def test_asset_events_carry_figures(runs):
             "SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
             " WHERE a.name = 'tiemnang_published' ORDER BY e.id DESC LIMIT 1").fetchall()]
     assert extras and extras[0]["provinces_published"] == 34
+
+
+def test_a_commune_list_that_fails_holds_back_its_province_only(runs, world, e2e_warehouse, tmp_path):
+    """A third Friday where one commune's new list has every row quarantined: that province keeps last week's
+    lists, the 33 others publish, and `tiemnang run` fails naming the province."""
+    import shutil
+
+    landing = tmp_path / "landing"
+    shutil.copytree(world / "landing", landing)
+    ma_xa = sorted(world.glob("landing/welfare/*/*_*.*"))[0].name[:5]
+    held = geography.province_of(ma_xa)
+    folder = landing / "welfare" / "2026-11-26"
+    folder.mkdir()
+    (folder / f"{ma_xa}_ho_ngheo_bo_sung.csv").write_text(
+        "STT,HỌ VÀ TÊN,NGÀY SINH,GIỚI TÍNH,SỐ ĐỊNH DANH CÁ NHÂN,MÃ HỘ,ĐỐI TƯỢNG\n1,,01/01/1960,Nam,,01-001,HN\n",
+        encoding="utf-8")
+    (folder / "_READY").touch()
+    env = dict(os.environ, AIRFLOW_CONN_TIEMNANG_WAREHOUSE=_uri(e2e_warehouse),
+               TIEMNANG_EXPORT_DIR=str(tmp_path / "exports"))
+    proc = subprocess.run([TIEMNANG, "run", "--as-of", "2026-11-27", "--landing", str(landing)],
+                          capture_output=True, text=True, env=env, timeout=900)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "summarize_publication" in output, output[-4000:]
+    assert f"{held}: welfare" in output and f"{ma_xa}_ho_ngheo_bo_sung.csv" in output
+    with psycopg.connect(e2e_warehouse) as conn:
+        latest = dict(conn.execute("SELECT ma_tinh, max(tuan) FROM ops.publication GROUP BY 1").fetchall())
+        assert latest.pop(held) == "2026-W47"
+        assert set(latest.values()) == {"2026-W48"} and len(latest) == len(geography.provinces()) - 1
+        assert conn.execute(f"SELECT DISTINCT tuan FROM tinh_{held}.tong_hop").fetchall() == [("2026-W47",)]  # noqa: S608
