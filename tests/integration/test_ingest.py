@@ -203,8 +203,26 @@ def committed_db_reset(conninfo: str) -> str:
     return conninfo
 
 
-def test_register_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
+def _validated_in_sql_and_by_gx(conninfo: str, source: str, file_ids: list[int], monkeypatch) -> list[tuple]:
+    """Validate `file_ids` with the SQL suites, then with GX alone; assert both store and return the same, and
+    return the stored results (ops.dq_result is left empty)."""
     from tiemnang.quality import validation
+
+    query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
+             " details::text FROM ops.dq_result ORDER BY dq_id")
+    in_sql = validate(conninfo, source, file_ids)
+    by_sql = _rows(conninfo, query)
+    _rows(conninfo, "DELETE FROM ops.dq_result RETURNING 1")
+    with monkeypatch.context() as patch:
+        patch.setattr(validation, "SQL_SUITES", frozenset())
+        by_gx = validate(conninfo, source, file_ids)
+    assert _rows(conninfo, query) == by_sql
+    assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
+    _rows(conninfo, "DELETE FROM ops.dq_result RETURNING 1")
+    return by_sql
+
+
+def test_register_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
 
     persons = REGISTER_HEADER + ("1,1400000001,,Người Một,1970-01,1,04105,\n"
                                  "1,1400000002,,Người Hai,1971,2,04105,\n"        # id_nguoi repeated
@@ -222,21 +240,10 @@ def test_register_checks_in_sql_give_the_results_of_great_expectations(committed
     _delivery(tmp_path, "register", "2026-11-07", {"persons.csv": REGISTER_HEADER + "x,,,,,,,\n",   # no rows staged
                                                    "coverage.csv": coverage.splitlines()[0] + "\nx,?,,,,,,,\n"})
     file_ids = ingest(committed_db, "register", tmp_path, D)["file_ids"]
-    query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
-             " details::text FROM ops.dq_result ORDER BY dq_id")
     # all files (coverage: two files in one batch), then the last delivery alone (an empty coverage file alone)
-    for ids in (file_ids, file_ids[-2:]):
-        in_sql = validate(committed_db, "register", ids)
-        by_sql = _rows(committed_db, query)
-        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
-        monkeypatch.setattr(validation, "SQL_SUITES", frozenset())
-        by_gx = validate(committed_db, "register", ids)
-        assert _rows(committed_db, query) == by_sql
-        assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
-        if ids is file_ids:
-            failed = {(e, c) for _s, _p, e, c, ok, *_ in by_sql if not ok}
-        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
-        monkeypatch.undo()
+    by_sql = _validated_in_sql_and_by_gx(committed_db, "register", file_ids, monkeypatch)
+    failed = {(e, c) for _s, _p, e, c, ok, *_ in by_sql if not ok}
+    _validated_in_sql_and_by_gx(committed_db, "register", file_ids[-2:], monkeypatch)
     assert failed >= {("expect_column_values_to_be_unique", "id_nguoi"), ("expect_column_values_to_be_unique", "ma_don_vi"),
                       ("expect_column_pair_values_a_to_be_greater_than_b", "den_ngay,tu_ngay"),
                       ("expect_column_values_to_be_in_set", "phuong_thuc"),
@@ -291,23 +298,13 @@ def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, 
         ).format(person.format(dt.date(2101, 1, 1), dt.date(2100, 12, 31))))
         conn.execute(psycopg.sql.SQL("UPDATE stg.wage_earners SET {}, ky = CASE WHEN dong = 8 THEN '2026/07' ELSE ky END")
                      .format(person.format(dt.date(1879, 12, 31), dt.date(1880, 1, 1))))
-    query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
-             " details::text FROM ops.dq_result ORDER BY dq_id")
     # all files (two files of each kind in one batch), then each delivery alone (a file without rows alone)
     deliveries = [file_ids[:3], file_ids[3:5], file_ids[5:]]
     failed, failed_in = set(), set()
     for ids in (file_ids, *deliveries):
-        in_sql = validate(committed_db, "tax", ids)
-        by_sql = _rows(committed_db, query)
-        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
-        monkeypatch.setattr(validation, "SQL_SUITES", frozenset())
-        by_gx = validate(committed_db, "tax", ids)
-        assert _rows(committed_db, query) == by_sql
-        assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
+        by_sql = _validated_in_sql_and_by_gx(committed_db, "tax", ids, monkeypatch)
         failed |= {(s, e, c) for s, _p, e, c, ok, *_ in by_sql if not ok}
         failed_in |= {(p, c) for _s, p, _e, c, ok, *_ in by_sql if not ok}
-        _rows(committed_db, "DELETE FROM ops.dq_result RETURNING 1")
-        monkeypatch.undo()
     # every row check of the three suites failed somewhere (the columns exist in every staged file)
     assert failed >= {(f"tax.{kind}", validation._key(t, kwargs)[0], kwargs["column"])
                       for kind in kinds
