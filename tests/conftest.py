@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -68,3 +69,14 @@ def committed_db(pg_cluster) -> Iterator[str]:
     conninfo, drop = make_database()
     yield conninfo
     drop()
+
+
+def delivery(root: Path, source: str, date: str, files: dict[str, str | bytes], ready: bool = True) -> Path:
+    """A delivery folder `root/source/date` with these files (text as UTF-8), marked ready unless told."""
+    folder = root / source / date
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content.encode() if isinstance(content, str) else content)
+    if ready:
+        (folder / "_READY").touch()
+    return folder

@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 import psycopg.sql
 import pytest
+from conftest import delivery as _delivery
 from conftest import make_database
 
 from tiemnang.quality import validate
@@ -78,16 +79,6 @@ def test_sample_delivery_loads_every_row_once(committed_db):
     assert again["files_already_done"] == again["files_seen"] and again["rows_read"] == 0
     result = validate(committed_db, "welfare", totals["welfare"]["file_ids"])
     assert result["evaluated"] > 0 and result["hard_failures"] == []
-
-
-def _delivery(root: Path, source: str, date: str, files: dict[str, str | bytes], ready: bool = True) -> Path:
-    folder = root / source / date
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (folder / name).write_bytes(content.encode() if isinstance(content, str) else content)
-    if ready:
-        (folder / "_READY").touch()
-    return folder
 
 
 def _persons(n: int, start: int = 1) -> str:

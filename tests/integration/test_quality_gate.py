@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import delivery as _delivery
 
 from tiemnang.orchestration.weekly import (
     QualityGateClosed,
@@ -21,14 +22,6 @@ D = dt.date(2026, 11, 20)
 WELFARE_HEADER = "STT,HỌ VÀ TÊN,NGÀY SINH,GIỚI TÍNH,SỐ ĐỊNH DANH CÁ NHÂN,MÃ HỘ,ĐỐI TƯỢNG\n"
 ROSTER_HEADER = "STT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n"
 NAMELESS = "1,,01/01/1960,Nam,,01-001,HN\n"      # a data row (whole STT) that cannot stand for a person
-
-
-def _delivery(root: Path, source: str, date: str, files: dict[str, str]) -> None:
-    folder = root / source / date
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (folder / name).write_text(content, encoding="utf-8")
-    (folder / "_READY").touch()
 
 
 def _load(conninfo: str, root: Path, *sources: str) -> None:
