@@ -41,12 +41,22 @@ def wh(fresh_database) -> Iterator[psycopg.Connection]:
         conn.rollback()
 
 
-def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
-    """A separate migrated database (for tests that commit); returns (conninfo, drop)."""
+def make_database(prefix: str = "tiemnang_t", locale: str | None = None) -> tuple[str, callable]:
+    """A separate migrated database (for tests that commit); returns (conninfo, drop).
+
+    `locale` creates it with that LC_COLLATE and LC_CTYPE (e.g. "C", the PostgreSQL default when initdb is
+    given none) instead of the cluster's, to test what a warehouse created by another DBA does; "icu:<tag>"
+    makes ICU its default collation provider with that locale (LC_* then C).
+    """
     localpg.ensure_running()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    options = ""
+    if locale and locale.startswith("icu:"):
+        options = f" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE '{locale[4:]}'"
+    elif locale:
+        options = f" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '{locale}' LC_CTYPE '{locale}'"
     with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"{options}')
     conninfo = config.local_conninfo(name)
     warehouse.prepare_database(conninfo)
 
@@ -61,6 +71,29 @@ def make_database(prefix: str = "tiemnang_t") -> tuple[str, callable]:
 def database_factory(pg_cluster):
     """make_database for fixtures of wider scope; the caller drops what it makes."""
     return make_database
+
+
+# The locales a warehouse is commonly created with: C (PostgreSQL's default when initdb is given none; POSIX
+# is the same), C.UTF-8 (this project's local cluster), and ICU's Vietnamese as the default collation.
+# Name folding must give the same keys on all of them.
+LOCALES = ("C", "C.UTF-8", "icu:vi")
+
+
+@pytest.fixture(scope="session")
+def locale_warehouses(pg_cluster) -> Iterator[dict[str, str]]:
+    """One migrated warehouse per locale of LOCALES: {locale: conninfo}, dropped after the session."""
+    made = {locale: make_database("tiemnang_loc", locale=locale) for locale in LOCALES}
+    yield {locale: conninfo for locale, (conninfo, _) in made.items()}
+    for _, drop in made.values():
+        drop()
+
+
+@pytest.fixture(params=["C", "C.UTF-8"])
+def wh_locale(request, locale_warehouses) -> Iterator[psycopg.Connection]:
+    """Like `wh`, once on a C-locale and once on a C.UTF-8 warehouse; everything is rolled back."""
+    with db.connect(locale_warehouses[request.param]) as conn:
+        yield conn
+        conn.rollback()
 
 
 @pytest.fixture

@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--persons", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="docs/matching-eval.json")
+    p.add_argument("--locale", help="create the eval warehouse with this LC_COLLATE/LC_CTYPE (e.g. C)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="benchmark the whole chain on a generated world")

@@ -14,6 +14,44 @@ from tiemnang.reference import geography
 
 log = logging.getLogger(__name__)
 
+# A name whose key exercises every step of mt.ten_chuan (NFD input, upper case, đ, tones, a non-breaking
+# space, a digit, a zero-width space): the key a correct fold gives, checked on every warehouse prepared.
+_FOLD_PROBE = ("\u0110A\u0306\u0323NG  Th\u1ecb\u00a0Ho\u00e0i-Th\u1ea3o\u200b 2", "đặng thị hoài thảo")
+
+
+class WarehouseUnsupported(RuntimeError):
+    """The database cannot hold the warehouse correctly (its encoding is not UTF8, or names fold wrongly)."""
+
+
+def check_database(conn: psycopg.Connection) -> dict[str, str]:
+    """Refuse a database whose encoding is not UTF8: Vietnamese names could not be stored, let alone folded.
+
+    The locale (LC_CTYPE, LC_COLLATE) may be anything: the name functions use no locale-dependent operation
+    (sql/migrations/0008_locale_independent_names.sql); it is logged so an operator sees what the server has.
+    """
+    row = conn.execute(
+        "SELECT pg_encoding_to_char(encoding), datctype, datcollate FROM pg_database"
+        " WHERE datname = current_database()").fetchone()
+    conn.commit()
+    # on a SQL_ASCII database psycopg cannot decode text and returns bytes
+    encoding, ctype, collate = (v.decode("ascii", "replace") if isinstance(v, bytes) else v for v in row)
+    if encoding != "UTF8":
+        raise WarehouseUnsupported(
+            f"the warehouse database has encoding {encoding}; tiemnang needs UTF8 (create it with"
+            " CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0; any LC_CTYPE/LC_COLLATE will do)")
+    log.info("warehouse database: encoding %s, LC_CTYPE %s, LC_COLLATE %s", encoding, ctype, collate)
+    return {"encoding": encoding, "lc_ctype": ctype, "lc_collate": collate}
+
+
+def _check_name_folding(conn: psycopg.Connection) -> None:
+    """The installed name functions give the known key on this server (a last guard against locale effects)."""
+    name, expected = _FOLD_PROBE
+    got = conn.execute("SELECT mt.ten_chuan(%s)", (name,)).fetchone()[0]
+    conn.commit()
+    if got != expected:
+        raise WarehouseUnsupported(f"name folding on this warehouse gives {got!r} instead of {expected!r}:"
+                                   " matching would be wrong; check the database's encoding and locale")
+
 
 def prepare(conn: psycopg.Connection) -> dict[str, int]:
     """Idempotent: safe at every set-up and at the start of every DAG run.
@@ -21,7 +59,9 @@ def prepare(conn: psycopg.Connection) -> dict[str, int]:
     Reference data and province schemas are reinstalled only when what defines them changed (or a province
     schema went missing): every DAG run starts with this, and the full pass costs ~1 s of DDL and upserts.
     """
+    check_database(conn)
     applied = db.migrate(conn)
+    _check_name_folding(conn)
     counts = {"migrations_applied": len(applied), "provinces": len(geography.provinces()),
               "communes": len(geography.communes()), "province_schemas": len(geography.provinces())}
     fingerprint = _fingerprint()

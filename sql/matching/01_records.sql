@@ -64,8 +64,11 @@ SELECT ho_ten, ten_dau, ten_kd,
        regexp_replace(ten_kd, '^.* ', '') AS ten,
        nullif(regexp_replace(ten_kd, ' [^ ]*$', ''), ten_kd) AS ho_dem,
        substr(ten_kd, length(split_part(ten_kd, ' ', 1)) + 2) AS khong_ho,
-       -- the name as mt.person shows it (11_output), also once per distinct name
-       nullif(btrim(regexp_replace(normalize(ho_ten, NFC), '\s+', ' ', 'g')), '') AS ho_ten_in
+       -- the name as mt.person shows it (11_output), also once per distinct name; the spaces are spelt out
+       -- (Python's \s), since the class \s follows the database's locale
+       nullif(btrim(regexp_replace(normalize(ho_ten, NFC),
+                                   '[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+',
+                                   ' ', 'g'), ' '), '') AS ho_ten_in
 FROM k;
 ALTER TABLE mt.w_ten ADD PRIMARY KEY (ho_ten);
 ANALYZE mt.w_ten;

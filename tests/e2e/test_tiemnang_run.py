@@ -32,7 +32,7 @@ def world(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def e2e_warehouse(database_factory):
-    conninfo, drop = database_factory("tiemnang_e2e")
+    conninfo, drop = database_factory("tiemnang_e2e", locale="C")   # the harsh case of issue #22
     yield conninfo
     drop()
 

@@ -13,8 +13,8 @@ D = date(2026, 1, 9)
 
 
 @pytest.fixture
-def world(wh) -> World:
-    return World(wh)
+def world(wh_locale) -> World:
+    return World(wh_locale)
 
 
 def match(world: World) -> dict:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from tiemnang import db
 
@@ -77,9 +78,14 @@ def main(args) -> int:
     if not (world / "truth" / "records.csv").exists():
         generate(out=world, persons=args.persons, seed=args.seed, truth_lists=False)
     name = f"tiemnang_eval_{args.persons}"
+    locale = getattr(args, "locale", None)
+    # another locale than the cluster's: a warehouse as another DBA would create it (issue #22)
+    options = (sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE {l} LC_CTYPE {l}").format(l=sql.Literal(locale))
+               if locale else sql.SQL(""))
     with psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+            sql.Identifier(name), sql.Identifier(config.LOCAL_PG_USER)) + options)
     conninfo = config.local_conninfo(name)
     warehouse.prepare_database(conninfo)
     for source in ("register", "tax", "schools", "welfare"):
@@ -90,7 +96,8 @@ def main(args) -> int:
         seconds = round(time.perf_counter() - started, 1)
         quality = evaluate(conn, world / "truth" / "records.csv")
         conn.commit()
-    result = {"persons": args.persons, "seed": args.seed, "as_of": d.isoformat(), "matching_seconds": seconds,
+    result = {"persons": args.persons, "seed": args.seed, "locale": locale or "cluster default",
+              "as_of": d.isoformat(), "matching_seconds": seconds,
               "records": counts.get("records"), "tiemnang": quality}
     try:
         import splink  # noqa: F401

@@ -1,25 +1,33 @@
-"""Vietnamese name keys: the Python twin of the SQL functions in sql/migrations/0003_matching.sql."""
+"""Vietnamese name keys: the Python twin of the SQL functions mt.ten_chuan, mt.khoa_dau and mt.khong_dau.
+
+The SQL functions (sql/migrations/0003_matching.sql, 0008_locale_independent_names.sql) are the source of
+truth; this twin follows them step by step so tests can state expected keys, and uses no locale-dependent
+operation either (no str.lower(), no \\w): the result is the same whatever the machine.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzđ"
+_UPPER_TO_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ", _LETTERS)
+_MARKS = "\u0300-\u036f"
+_ORPHAN_MARKS = re.compile(f"([^{_LETTERS}{_MARKS}]|^)[{_MARKS}]+")
+_NOT_NAME = re.compile(f"[^{_LETTERS}{_MARKS}]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-_NOT_NAME = re.compile(r"[^\w\u0300-\u036f ]+|[\d_]+")
-_SPACES = re.compile(r"\s+")
 _TONE_TO_END = re.compile(f"([{_TONES}])([^ ]*)")
-_COMBINING = re.compile("[\u0300-\u036f]")
+_COMBINING = re.compile(f"[{_MARKS}]")
 _SURNAME_GROUP = {"huynh": "hoang", "vo": "vu"}
 
 
 def ten_chuan(name: str | None) -> str | None:
-    """NFC, lower case, punctuation and digits dropped, single spaces; None when nothing is left."""
+    """Lower case, NFC, Vietnamese letters only, words separated by one space; None when nothing is left."""
     if name is None:
         return None
-    text = _NOT_NAME.sub(" ", unicodedata.normalize("NFC", name).lower())
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
+    text = unicodedata.normalize("NFKD", name).translate(_UPPER_TO_LOWER)
+    text = _NOT_NAME.sub(" ", _ORPHAN_MARKS.sub(r"\1", text))
+    return unicodedata.normalize("NFC", text).strip(" ") or None
 
 
 def khoa_dau(name: str | None) -> str | None:
