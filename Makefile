@@ -8,7 +8,7 @@ PERSONS ?= 6800
 COMMUNES ?= 68
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup airflow lint lock clean bench browser
+.PHONY: demo test setup airflow lint lock clean bench browser screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ browser:
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+## screenshots: refresh docs/screenshots from the monitor's browser test (a plain `make test` leaves them alone)
+screenshots: setup browser
+	TIEMNANG_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/integration/test_plugin_monitor.py -k officer
 
 ## airflow: the Airflow UI on 127.0.0.1 against the local set-up (login printed)
 airflow: setup

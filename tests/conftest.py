@@ -104,6 +104,17 @@ def committed_db(pg_cluster) -> Iterator[str]:
     drop()
 
 
+# The steering repository's shared/ folder sits beside the checkout (CI lays a copy there too).
+SHARED_DIR = config.PROJECT_ROOT.parent / "shared"
+
+
+def shared_samples() -> Path:
+    """shared/samples/landing, the contract's example delivery; a test that needs it fails when it is missing."""
+    path = SHARED_DIR / "samples" / "landing"
+    assert path.is_dir(), f"the contract's sample delivery is missing: expected {path} beside the checkout"
+    return path
+
+
 def delivery(root: Path, source: str, date: str, files: dict[str, str | bytes], ready: bool = True) -> Path:
     """A delivery folder `root/source/date` with these files (text as UTF-8), marked ready unless told."""
     folder = root / source / date

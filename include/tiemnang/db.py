@@ -101,6 +101,10 @@ def migrations() -> list[tuple[str, str, str]]:
     return out
 
 
+class MigrationChanged(RuntimeError):
+    """An applied migration's file differs from what was applied: the schema would not be what the code says."""
+
+
 def migrate(conn: psycopg.Connection) -> list[str]:
     """Apply pending migrations in order, each in its own transaction; safe to call concurrently."""
     applied_now = []
@@ -120,7 +124,10 @@ def migrate(conn: psycopg.Connection) -> list[str]:
                 digest = hashlib.sha256(text.encode()).hexdigest()
                 if version in done:
                     if done[version] != digest:
-                        log.warning("migration %s_%s changed after it was applied", version, name)
+                        raise MigrationChanged(
+                            f"migration {version}_{name} changed after it was applied to this warehouse"
+                            f" (applied {done[version][:12]}, file now {digest[:12]}): migrations are never"
+                            " edited once they land; put the change in a new numbered migration")
                     continue
                 log.info("applying migration %s_%s", version, name)
                 cur.execute(text)

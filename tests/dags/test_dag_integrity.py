@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -72,16 +71,27 @@ def test_schedules(dagbag):
     assert dagbag.dags["publish_province_lists_weekly"].deadline is not None
 
 
+HEAVY_MODULES = ("pandas", "great_expectations", "openpyxl", "python_calamine", "psycopg", "sqlalchemy.orm",
+                 "tiemnang.matching", "tiemnang.lists", "tiemnang.publish", "tiemnang.quality")
+
+
 @pytest.mark.parametrize("path", sorted(config.DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
-def test_dag_file_parses_fast(path):
-    """Parse time of one DAG file in a fresh interpreter, after Airflow itself is imported."""
+def test_dag_file_parses_without_heavy_imports(path):
+    """Parsing one DAG file in a fresh interpreter (after Airflow itself) imports none of the heavy modules.
+
+    That is what keeps a DAG file's parse time low; the time itself is a benchmark figure
+    (`tiemnang bench` records it per file), not a test assertion.
+    """
     code = (
-        "import time, runpy, airflow.sdk, airflow.timetables.trigger\n"
-        f"t = time.perf_counter(); runpy.run_path({str(path)!r}); print(time.perf_counter() - t)"
+        "import sys, runpy, airflow.sdk, airflow.timetables.trigger\n"
+        "before = set(sys.modules)\n"
+        f"runpy.run_path({str(path)!r})\n"
+        f"heavy = {HEAVY_MODULES!r}\n"
+        "print(sorted(m for m in set(sys.modules) - before if m.startswith(heavy)))"
     )
     env = dict(os.environ, **runner.airflow_environment())
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert float(out.stdout.strip().splitlines()[-1]) < 1.0
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
 
 
 def test_dag_files_are_thin():
@@ -90,10 +100,8 @@ def test_dag_files_are_thin():
 
 
 def test_heavy_imports_stay_inside_tasks():
-    started = time.perf_counter()
     for path in config.DAGS_DIR.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         top = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
         for line in top:
             assert not any(heavy in line for heavy in ("pandas", "great_expectations", "openpyxl", "psycopg")), line
-    assert time.perf_counter() - started < 5

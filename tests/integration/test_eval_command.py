@@ -24,4 +24,10 @@ def test_eval_scores_matching_against_truth(tmp_path, pg_cluster):
     assert quality["pairwise_precision"] >= 0.995
     assert quality["pairwise_recall"] >= 0.99
     assert quality["cluster_precision"] >= 0.995 and quality["cluster_recall"] >= 0.99
-    assert "splink" in result
+    try:
+        import splink  # noqa: F401
+    except ImportError:
+        assert result["splink"].startswith("not installed"), result["splink"]
+    else:
+        assert 0.9 <= result["splink"]["pairwise_precision"] <= 1, result["splink"]
+        assert 0.9 <= result["splink"]["pairwise_recall"] <= 1, result["splink"]

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import psycopg
 import psycopg.sql
 import pytest
 from conftest import delivery as _delivery
-from conftest import make_database
+from conftest import make_database, shared_samples
 
 from tiemnang.quality import validate
 from tiemnang.sources import ingest, layouts
 
-SAMPLES = Path("/work/shared/samples/landing")
+SAMPLES = shared_samples()
 D = dt.date(2026, 11, 20)
 REGISTER_HEADER = "id_nguoi,ma_so_bhxh,so_ddcn,ho_ten,ngay_sinh,gioi_tinh,ma_xa,ma_ho\n"
 
@@ -52,7 +51,6 @@ def _conservation(conninfo: str) -> None:
     assert bad == []
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample delivery not present")
 def test_sample_delivery_loads_every_row_once(committed_db):
     totals = {s: ingest(committed_db, s, SAMPLES, D) for s in ("register", "tax", "schools", "welfare")}
     for counts in totals.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,53 @@ UNION ALL SELECT 'tong_hop', tuan, count(*) FROM tinh_79.tong_hop GROUP BY tuan
 """
 
 
+def _snapshot(conninfo: str) -> dict[str, tuple[str, int]]:
+    """What a reader sees now, from its own connection: {table: (tuan, rows)}, one tuan per table."""
+    with psycopg.connect(conninfo, autocommit=True) as reader:
+        rows = reader.execute(SNAPSHOT).fetchall()
+    seen: dict[str, tuple[str, int]] = {}
+    for table, tuan, n in rows:
+        assert table not in seen, f"{table} holds two weeks: {rows}"
+        seen[table] = (tuan, n)
+    return seen
+
+
+def _publish_held_at_the_swap(conninfo: str, d: date) -> tuple[dict, dict]:
+    """Publish D while a lock holds the publishing transaction inside its switch of the current tables.
+
+    The last table the switch rewrites (tong_hop) is locked by another session, so the publisher has already
+    replaced tiem_nang, don_vi_tiem_nang and den_han_dong inside its transaction and waits there; the reader
+    looks from a third connection at that moment. Returns (snapshot while held, snapshot after commit).
+    """
+    holder = psycopg.connect(conninfo)
+    holder.execute("LOCK TABLE tinh_79.tong_hop IN SHARE MODE")
+    errors: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            publish_province(conninfo, "79", d)
+        except BaseException as exc:  # surfaced below, in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as watcher:
+            deadline = time.monotonic() + 60
+            while not watcher.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    " AND query LIKE '%%DELETE FROM \"tinh_79\".tong_hop%%'").fetchone():
+                assert thread.is_alive() and time.monotonic() < deadline, f"publisher never reached the swap {errors}"
+                time.sleep(0.05)
+        held = _snapshot(conninfo)
+    finally:
+        holder.rollback()
+        holder.close()
+        thread.join()
+    assert not errors, errors
+    return held, _snapshot(conninfo)
+
+
 def test_readers_see_one_whole_week(committed_db):
     with db.connect(committed_db) as conn:
         w = World(conn, delivered=date(2026, 6, 1))
@@ -35,33 +83,21 @@ def test_readers_see_one_whole_week(committed_db):
         for d in WEEKS:
             build_lists(conn, d)
     publish_province(committed_db, "79", WEEKS[0])
+    first = _snapshot(committed_db)
+    assert set(first) == {"tiem_nang", "don_vi_tiem_nang", "den_han_dong", "tong_hop"}     # none empty
+    assert {tuan for tuan, _ in first.values()} == {"2026-W24"}
 
-    done = threading.Event()
-    seen: list[list[tuple]] = []
+    # a new week: while held, the reader still sees the whole previous week; after commit, the whole new one
+    held, after = _publish_held_at_the_swap(committed_db, WEEKS[1])
+    assert held == first
+    assert set(after) == set(first) and {tuan for tuan, _ in after.values()} == {"2026-W25"}
 
-    def read() -> None:
-        with psycopg.connect(committed_db, autocommit=True) as reader:
-            while not done.is_set():
-                with reader.transaction():
-                    reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    seen.append(reader.execute(SNAPSHOT).fetchall())
+    # the same week again: replaced in place, the reader sees it whole throughout
+    held, again = _publish_held_at_the_swap(committed_db, WEEKS[1])
+    assert held == after and again == after
 
-    thread = threading.Thread(target=read)
-    thread.start()
-    try:
-        for d in (*WEEKS[1:], WEEKS[2], WEEKS[1], WEEKS[2]):
-            publish_province(committed_db, "79", d)
-    finally:
-        done.set()
-        thread.join()
-
-    assert len(seen) > 1
-    weeks = set()
-    for snapshot in seen:
-        tables = {table for table, _, _ in snapshot}
-        assert tables == {"tiem_nang", "don_vi_tiem_nang", "den_han_dong", "tong_hop"}, snapshot   # none empty
-        tuans = {tuan for _, tuan, _ in snapshot}
-        assert len(tuans) == 1, snapshot                                                           # no mix
-        weeks |= tuans
-    assert seen[-1][0][1] == "2026-W26"
-    assert weeks <= {"2026-W24", "2026-W25", "2026-W26"}
+    # an older week (a backfill) updates only the history: the current tables keep the latest week
+    publish_province(committed_db, "79", WEEKS[2])
+    latest = _snapshot(committed_db)
+    publish_province(committed_db, "79", WEEKS[0])
+    assert _snapshot(committed_db) == latest and {tuan for tuan, _ in latest.values()} == {"2026-W26"}

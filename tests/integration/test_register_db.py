@@ -8,12 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import shared_samples
 
 from tiemnang import config
 from tiemnang.sources import ingest
 from tiemnang.sources.register_db import extract_if_configured, extract_snapshot
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "landing" / "register" / "2026-11-21"
+SAMPLE = shared_samples() / "register" / "2026-11-21"
 DDL = """
 CREATE TABLE persons (id_nguoi bigint, ma_so_bhxh text, so_ddcn text, ho_ten text, ngay_sinh text,
                       gioi_tinh smallint, ma_xa text, ma_ho text);
@@ -25,8 +26,6 @@ CREATE TABLE employers (ma_don_vi text, ma_so_thue text, ten_don_vi text, ma_xa 
 
 @pytest.fixture
 def register_db(pg_cluster):
-    if not SAMPLE.is_dir():
-        pytest.skip("shared sample delivery not present")
     name = "bhxh_register_test"
     admin = config.local_conninfo("postgres", user="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tiemnang import db, warehouse
 from tiemnang.publish.schemas import schema_name
 
@@ -41,3 +43,11 @@ def test_changed_reference_data_is_reinstalled(committed_db):
     with db.connect(committed_db) as conn:
         assert conn.execute("SELECT count(*) FROM ref.commune WHERE ten_xa = 'sai'").fetchone()[0] == 0
         assert conn.execute("SELECT gia_tri FROM ops.warehouse_state").fetchone()[0] == warehouse._fingerprint()
+
+
+def test_a_changed_applied_migration_is_refused(committed_db):
+    with db.connect(committed_db) as conn:
+        conn.execute("UPDATE ops.schema_migrations SET sha256 = repeat('0', 64) WHERE version = '0002'")
+        conn.commit()
+        with pytest.raises(db.MigrationChanged, match="0002_ingest changed after it was applied"):
+            db.migrate(conn)

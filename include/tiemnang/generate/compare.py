@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -27,39 +28,47 @@ def _published(conn: psycopg.Connection, table: str, tuan: str) -> list[dict]:
 
 
 def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -> dict:
-    """Differences between published week `tuan` and truth/expected/<as_of>; empty sets mean equal."""
+    """Differences between published week `tuan` and truth/expected/<as_of>; empty lists mean equal.
+
+    Lists are compared as multisets: a person, a due or a unit published twice is `unexpected` once more
+    than the truth has it, even when every row is right.
+    """
     truth = world / "truth"
     records = {(r["path"], int(r["dong"])): r["person_uid"] for r in _read(truth / "records.csv")}
     by_id_nguoi = {r["id_nguoi"]: r["person_uid"] for r in _read(truth / "persons.csv") if r["id_nguoi"]}
     expected_dir = truth / "expected" / as_of
 
-    expected = {(r["person_uid"], r["nhom"], frozenset(r["ly_do"].split(";")), r["ma_xa"])
-                for r in _read(expected_dir / "tiem_nang.csv")}
-    got, merged = set(), []
+    expected = Counter((r["person_uid"], r["nhom"], frozenset(r["ly_do"].split(";")), r["ma_xa"])
+                       for r in _read(expected_dir / "tiem_nang.csv"))
+    got: Counter = Counter()
+    merged = []
     for row in _published(conn, "tiem_nang", tuan):
         uids = {by_id_nguoi.get(str(src["id_nguoi"])) if src["nguon"] == "register"
                 else records.get((src["tep"], int(src["dong"]))) for src in row["nguon"]} - {None}
         if len(uids) != 1:
             merged.append(sorted(uids))
-        got |= {(uid, row["nhom"], frozenset(row["ly_do"]), row["ma_xa"]) for uid in uids}
+        got.update((uid, row["nhom"], frozenset(row["ly_do"]), row["ma_xa"]) for uid in uids)
 
-    dues = {(r["id_nguoi"], r["loai"], r["han_dong"], int(r["phuong_thuc"]), int(r["so_tien"]))
-            for r in _read(expected_dir / "den_han_dong.csv")}
-    got_dues = {(str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["phuong_thuc"], r["so_tien"])
-                for r in _published(conn, "den_han_dong", tuan)}
-    units = {(r["ma_so_thue"], r["loai"], int(r["so_lao_dong_thue"]), int(r["so_lao_dong_bhxh"]))
-             for r in _read(expected_dir / "don_vi_tiem_nang.csv")}
-    got_units = {(r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
-                 for r in _published(conn, "don_vi_tiem_nang", tuan)}
+    dues = Counter((r["id_nguoi"], r["loai"], r["han_dong"], int(r["phuong_thuc"]), int(r["so_tien"]))
+                   for r in _read(expected_dir / "den_han_dong.csv"))
+    got_dues = Counter((str(r["id_nguoi"]), r["loai"], r["han_dong"].isoformat(), r["phuong_thuc"], r["so_tien"])
+                       for r in _published(conn, "den_han_dong", tuan))
+    units = Counter((r["ma_so_thue"], r["loai"], int(r["so_lao_dong_thue"]), int(r["so_lao_dong_bhxh"]))
+                    for r in _read(expected_dir / "don_vi_tiem_nang.csv"))
+    got_units = Counter((r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
+                        for r in _published(conn, "don_vi_tiem_nang", tuan))
     return {
-        "tiem_nang": {"expected": len(expected), "published": len(got),
-                      "missing": sorted(expected - got, key=str), "unexpected": sorted(got - expected, key=str),
-                      "rows_not_one_person": merged},
-        "den_han_dong": {"expected": len(dues), "published": len(got_dues),
-                         "missing": sorted(dues - got_dues), "unexpected": sorted(got_dues - dues)},
-        "don_vi_tiem_nang": {"expected": len(units), "published": len(got_units),
-                             "missing": sorted(units - got_units), "unexpected": sorted(got_units - units)},
+        "tiem_nang": {**_difference(expected, got, key=str), "rows_not_one_person": merged},
+        "den_han_dong": _difference(dues, got_dues),
+        "don_vi_tiem_nang": _difference(units, got_units),
     }
+
+
+def _difference(expected: Counter, got: Counter, key=None) -> dict:
+    """Row counts and the multiset differences, each repeated as often as it is missing or extra."""
+    return {"expected": expected.total(), "published": got.total(),
+            "missing": sorted((expected - got).elements(), key=key),
+            "unexpected": sorted((got - expected).elements(), key=key)}
 
 
 def is_equal(diff: dict) -> bool:
