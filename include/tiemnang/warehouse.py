@@ -8,8 +8,8 @@ import logging
 
 import psycopg
 
-from tiemnang import config, db
-from tiemnang.publish import schemas
+from tiemnang import db
+from tiemnang.publish import catalogue, schemas
 from tiemnang.reference import geography
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,7 @@ def _fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([sorted(geography.provinces().items()), sorted(geography.communes().items())],
                              ensure_ascii=False).encode())
-    for path in (schemas.__file__, config.SQL_DIR / "publish" / "province_schema.sql",
-                 config.SQL_DIR / "publish" / "province_comments.sql"):
+    for path in (schemas.__file__, catalogue.__file__, catalogue.CATALOGUE):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -61,7 +61,7 @@ def _publish_held_at_the_swap(conninfo: str, d: date) -> tuple[dict, dict]:
             deadline = time.monotonic() + 60
             while not watcher.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                    " AND query LIKE '%%DELETE FROM \"tinh_79\".tong_hop%%'").fetchone():
+                    " AND query LIKE 'DELETE FROM %%tong_hop%%'").fetchone():
                 assert thread.is_alive() and time.monotonic() < deadline, f"publisher never reached the swap {errors}"
                 time.sleep(0.05)
         held = _snapshot(conninfo)

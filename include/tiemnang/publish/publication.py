@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from psycopg.types.json import Jsonb
+
 from tiemnang import db
+from tiemnang.publish import catalogue
 from tiemnang.publish.schemas import schema_name
 
 log = logging.getLogger(__name__)
 
-HISTORY_STEPS = ("publish/history_tiem_nang", "publish/history_don_vi_tiem_nang",
-                 "publish/history_den_han_dong", "publish/history_tong_hop")
+
+def history_steps() -> list[str]:
+    """One SQL step per published table (catalogue order) that rewrites the week's rows of its history."""
+    return [f"publish/history_{t.name}" for t in catalogue.tables()]
 
 
 def iso_week(as_of: date) -> str:
@@ -36,18 +41,24 @@ def publish_province(conninfo: str | None, ma_tinh: str, as_of: date) -> dict[st
         db.run(conn, "publish/lock", params)
         if not conn.execute("SELECT 1 FROM lists.build WHERE ngay_tham_chieu = %s", (as_of,)).fetchone():
             raise LookupError(f"no lists built for {as_of}; run build_lists first")
-        for step in HISTORY_STEPS:
+        tables = catalogue.tables()
+        schema = idents["schema"]
+        for step in history_steps():
             db.run(conn, step, params, idents)
         latest = conn.execute(
             "SELECT coalesce(max(tuan), '') FROM ops.publication WHERE ma_tinh = %s", (ma_tinh,)
         ).fetchone()[0]
         is_current = tuan >= latest
         if is_current:
-            db.run(conn, "publish/switch_current", params, idents)
-        counts = dict(zip(("tiem_nang", "don_vi_tiem_nang", "den_han_dong", "tong_hop"),
-                          db.fetch(conn, "publish/week_counts", params, idents)[0], strict=True))
-        db.run(conn, "publish/record", {**params, **counts})
-        removed = db.fetch(conn, "publish/retention", params, idents)[0][0]
+            for statement in catalogue.switch_current(schema, tables):
+                conn.execute(statement, params)
+        counts = dict(zip((t.name for t in tables),
+                          conn.execute(catalogue.week_counts(schema, tables), params).fetchone(), strict=True))
+        db.run(conn, "publish/record", {**params, **counts, "so_dong": Jsonb(counts)})
+        old = {"weeks": db.fetch(conn, "publish/retention", params)[0][0]}
+        removed = conn.execute(catalogue.weeks_present(schema, tables), old).fetchone()[0]
+        for statement in catalogue.remove_weeks(schema, tables):
+            conn.execute(statement, old)
     result = {"ma_tinh": ma_tinh, "tuan": tuan, "current": is_current, "weeks_removed": removed, **counts}
     log.info("published %s", result)
     return result
