@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from matching_world import World
+from matching_world import DELIVERY, World
 
 from tiemnang.matching import run_matching
 
@@ -171,3 +171,39 @@ def test_wage_months_are_one_person_and_rerun_replaces(world):
     assert first["persons"] == again["persons"] == 1
     assert len({world.person_of(*r) for r in rows}) == 1
     assert world.rule_of(*rows[0])[0] == "cung_don_vi"
+
+
+def _enterprise(world: World, ma_so_thue: str, ma_xa: str) -> None:
+    fid = world.files.get("ent") or world.file("tax", "enterprises", f"tax/{DELIVERY}/enterprises.csv", "enterprises")
+    world.files["ent"] = fid
+    world.conn.execute(
+        "INSERT INTO stg.enterprises (file_id, dong, ma_so_thue, ten_doanh_nghiep, loai_hinh, ma_xa, trang_thai,"
+        " so_lao_dong, ky) VALUES (%s, %s, %s, 'Cong ty', 'NQD', %s, '00', 5, '2025-12')",
+        (fid, world._next(fid), ma_so_thue, ma_xa))
+
+
+def test_upper_case_wage_earner_without_id_sex_or_residence_links_to_the_register(world):
+    """Issue #19's largest family: no ID, upper case without diacritics, no sex, the employer's commune in
+    another province; the register person has the ID, the full name and the same full birth date."""
+    world.person(1, "Hoàng Hoài Sương", "1980-09-10", 2, world.xa1, so_ddcn="001180000321")
+    _enterprise(world, "0312345675", world.xa3)
+    rows = world.wage("0312345675", "HOANG HOAI SUONG", "1980-09-10")
+    match(world)
+    for row in rows:
+        assert world.person_of(*row) == world.register_person(1)
+    rule, evidence = world.rule_of(*rows[0])
+    assert rule == "xac_suat" and evidence["lien_ket"]["gioi_tinh"] == "thieu"
+
+
+def test_student_at_a_school_in_another_province_links_to_her_register_record(world):
+    world.person(1, "Nguyễn Tuệ Uyên", "2004-01-19", 2, world.xa1, so_ddcn="001304000654")
+    rec = world.student("T79", world.xa3, "Nguyen Tue Uyen", "2004-01-19", 2)
+    match(world)
+    assert world.person_of(*rec) == world.register_person(1)
+
+
+def test_roster_and_welfare_rows_without_id_in_one_commune_are_one_person(world):
+    student = world.student("T01", world.xa1, "Lò Văn Páo", "2009-03-02", 1)
+    welfare = world.welfare(f"{world.xa1}_dtts.csv", "LO VAN PAO", "2009-03-02", 1, doi_tuong="DTTS")
+    match(world)
+    assert world.person_of(*student) == world.person_of(*welfare)
