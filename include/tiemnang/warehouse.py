@@ -8,7 +8,7 @@ import logging
 
 import psycopg
 
-from tiemnang import db
+from tiemnang import config, db
 from tiemnang.publish import catalogue, schemas
 from tiemnang.reference import geography
 
@@ -72,6 +72,7 @@ def prepare(conn: psycopg.Connection) -> dict[str, int]:
     n_provinces, n_communes = geography.sync(conn)
     conn.commit()
     n_schemas = schemas.ensure_province_schemas(conn)
+    db.run(conn, "lists/views")
     conn.execute(
         "INSERT INTO ops.warehouse_state (khoa, gia_tri) VALUES ('prepare', %s)"
         " ON CONFLICT (khoa) DO UPDATE SET gia_tri = EXCLUDED.gia_tri, cap_nhat = now()", (fingerprint,))
@@ -86,7 +87,7 @@ def _fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([sorted(geography.provinces().items()), sorted(geography.communes().items())],
                              ensure_ascii=False).encode())
-    for path in (schemas.__file__, catalogue.__file__, catalogue.CATALOGUE):
+    for path in (schemas.__file__, catalogue.__file__, catalogue.CATALOGUE, config.SQL_DIR / "lists" / "views.sql"):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -1,8 +1,12 @@
--- Groups 8-10 from the register, commune = register residence:
+-- Groups 8-13 from the register, commune = register residence:
 --   DUNG_BHXH_TN: last BHXH_TN spell ended in D's calendar year with den_ngay + 1 < D; no BHXH_TN/BB on D.
 --   DUNG_BHYT_GD: last GD card ended in D's calendar year with den_ngay + 1 < D; no BHYT on D.
 --   THANH_VIEN_HO: shares ma_ho with a register person holding a GD card on D; no BHYT on D.
--- "Last" = latest den_ngay over the cluster's spells; an open-ended spell is the latest of all.
+--   DUNG_BHXH_BB: aged 15-59 on D, last BHXH_BB spell ended in D's year with den_ngay + 1 < D; no BHXH_BB/TN.
+--   HET_HAN_BHYT: last BHYT spell of any object code ended in D's year with den_ngay + 1 < D; no BHYT on D.
+--   CAO_TUOI: aged 60 or more on D; no BHYT on D.
+-- "Last" = latest den_ngay over the cluster's spells; an open-ended spell is the latest of all. Ages on D from
+-- the person's birth date as known, a partial date counting as its first day (lists.tuoi).
 WITH last_spell AS (
     SELECT person_id,
            CASE WHEN loai = 'BHXH_TN' THEN 'DUNG_BHXH_TN' ELSE 'DUNG_BHYT_GD' END AS nhom,
@@ -10,6 +14,15 @@ WITH last_spell AS (
     FROM l_cov
     WHERE loai = 'BHXH_TN' OR (loai = 'BHYT' AND ma_doi_tuong = 'GD')
     GROUP BY 1, 2
+    UNION ALL
+    SELECT person_id, CASE loai WHEN 'BHXH_BB' THEN 'DUNG_BHXH_BB' ELSE 'HET_HAN_BHYT' END, max(den_ngay_mo)
+    FROM l_cov
+    WHERE loai IN ('BHXH_BB', 'BHYT')
+    GROUP BY 1, 2
+), age AS (
+    SELECT person_id, lists.tuoi(ngay_sinh, %(d)s) AS tuoi
+    FROM mt.person
+    WHERE person_id IN (SELECT person_id FROM l_reg)
 ), stopped AS (
     SELECT s.person_id, s.nhom
     FROM last_spell s
@@ -19,8 +32,16 @@ WITH last_spell AS (
       AND s.den_ngay + 1 < %(d)s
       AND CASE s.nhom
               WHEN 'DUNG_BHXH_TN' THEN NOT coalesce(v.co_bhxh_tn OR v.co_bhxh_bb, false)
+              WHEN 'DUNG_BHXH_BB' THEN NOT coalesce(v.co_bhxh_tn OR v.co_bhxh_bb, false)
+                                       AND EXISTS (SELECT FROM age a WHERE a.person_id = s.person_id
+                                                                       AND a.tuoi >= 15 AND a.tuoi < 60)
               ELSE NOT coalesce(v.co_bhyt, false)
           END
+), elderly AS (
+    SELECT a.person_id, 'CAO_TUOI' AS nhom
+    FROM age a
+    LEFT JOIN l_covered v ON v.person_id = a.person_id
+    WHERE a.tuoi >= 60 AND NOT coalesce(v.co_bhyt, false)
 ), gd_household AS (
     SELECT DISTINCT g.ma_ho
     FROM l_cov c
@@ -36,7 +57,7 @@ WITH last_spell AS (
 )
 INSERT INTO l_lead (person_id, nhom, rec_id, ma_xa, delivery_date, file_id, dong)
 SELECT q.person_id, q.nhom, coalesce(res.rec_id, reg.rec_id), res.ma_xa, fl.delivery_date, reg.file_id, reg.dong
-FROM (SELECT * FROM stopped UNION ALL SELECT * FROM household_member) q
+FROM (SELECT * FROM stopped UNION ALL SELECT * FROM household_member UNION ALL SELECT * FROM elderly) q
 JOIN LATERAL (SELECT rec_id, file_id, dong FROM l_reg g WHERE g.person_id = q.person_id
               ORDER BY g.id_nguoi LIMIT 1) reg ON true
 JOIN ops.file_log fl ON fl.file_id = reg.file_id

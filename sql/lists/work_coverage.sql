@@ -1,7 +1,8 @@
 -- Coverage spells of the current coverage file, attached to the cluster of every register person in force
 -- (a cluster holding register duplicates sees all their spells), and who is covered on D.
 -- Every rule reads BHYT spells other than GD cards only for whether they cover D or a later day (covered on
--- D, due-date overlap), so those that ended before D are left out: about half of the file.
+-- D, due-date overlap) or ended in D's calendar year (HET_HAN_BHYT), so those that ended before D's year are
+-- left out: about half of the file.
 DROP TABLE IF EXISTS pg_temp.l_cov;
 CREATE TEMP TABLE l_cov ON COMMIT DROP AS
 SELECT g.person_id, c.id_nguoi, c.loai, c.ma_doi_tuong, c.ma_don_vi,
@@ -12,7 +13,8 @@ FROM stg.current_files(%(d)s) f
 JOIN stg.coverage c ON c.file_id = f.file_id
 JOIN l_reg g ON g.id_nguoi = c.id_nguoi
 WHERE f.source = 'register' AND f.kind = 'coverage'
-  AND (c.loai <> 'BHYT' OR c.ma_doi_tuong = 'GD' OR coalesce(c.den_ngay, 'infinity'::date) >= %(d)s);
+  AND (c.loai <> 'BHYT' OR c.ma_doi_tuong = 'GD'
+       OR coalesce(c.den_ngay, 'infinity'::date) >= date_trunc('year', %(d)s::date)::date);
 CREATE INDEX ON l_cov (person_id, loai);
 ANALYZE l_cov;
 

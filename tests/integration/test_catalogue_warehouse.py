@@ -73,9 +73,9 @@ def test_a_table_added_to_the_catalogue_is_made_in_every_province_readable_by_it
     grown = tmp_path / "catalogue.toml"
     grown.write_text(catalogue.CATALOGUE.read_text(encoding="utf-8") + '''
 [[table]]
-name = "the_trung"
-comment = "Thẻ BHYT trùng"
-history_comment = "Lịch sử thẻ BHYT trùng"
+name = "bang_moi"
+comment = "Bảng mới"
+history_comment = "Lịch sử bảng mới"
 lists_key = ["ngay_tham_chieu", "person_id"]
 columns = [
     { name = "tuan", type = "text", not_null = true, lists = false, comment = "Tuần công bố" },
@@ -85,12 +85,12 @@ columns = [
 ]
 ''', encoding="utf-8")
     schemas.ensure_province_schemas(wh, catalogue.load(grown))
-    assert "the_trung" in _columns(wh, "lists")
+    assert "bang_moi" in _columns(wh, "lists")
     for ma_tinh in geography.provinces():
         schema = schemas.schema_name(ma_tinh)
-        assert {"the_trung", "the_trung_lich_su"} <= set(_columns(wh, schema))
+        assert {"bang_moi", "bang_moi_lich_su"} <= set(_columns(wh, schema))
         readers = wh.execute(
             "SELECT grantee FROM information_schema.role_table_grants WHERE table_schema = %s"
-            " AND table_name = 'the_trung' AND privilege_type = 'SELECT' AND grantee LIKE 'tinh%%'",
+            " AND table_name = 'bang_moi' AND privilege_type = 'SELECT' AND grantee LIKE 'tinh%%'",
             (schema,)).fetchall()
         assert readers == [(schemas.reader_role(ma_tinh),)]

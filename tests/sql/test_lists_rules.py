@@ -30,7 +30,8 @@ def test_bb_nld_wage_earners(wh):
 
     got = w.tiem_nang(D)
     assert got[on_list] == ("BB_NLD", ["BB_NLD"], XA_79_B)
-    assert got[lapsed] == ("BB_NLD", ["BB_NLD"], XA_79_C)              # register residence
+    # register residence; aged 46 with the BHXH_BB spell ended this year, also DUNG_BHXH_BB (revision 2)
+    assert got[lapsed] == ("BB_NLD", ["BB_NLD", "DUNG_BHXH_BB"], XA_79_C)
     assert covered not in got and dup not in got
     assert set(got) == {on_list, lapsed}
     unplaced = wh.execute("SELECT person_id, nhom, nguon FROM ops.unplaced WHERE ngay_tham_chieu = %s",
@@ -122,7 +123,8 @@ def test_register_groups_stopped_and_household_members(wh):
     got = w.tiem_nang(D)
     assert got[stopped_tn] == ("DUNG_BHXH_TN", ["DUNG_BHXH_TN"], XA_79_B)
     assert got[yesterday][0] == "DUNG_BHXH_TN"
-    assert got[stopped_gd] == ("DUNG_BHYT_GD", ["DUNG_BHYT_GD"], XA_79_C)
+    # the GD card was the last BHYT card of any kind too: also HET_HAN_BHYT (revision 2)
+    assert got[stopped_gd] == ("DUNG_BHYT_GD", ["DUNG_BHYT_GD", "HET_HAN_BHYT"], XA_79_C)
     assert got[member] == ("THANH_VIEN_HO", ["THANH_VIEN_HO"], XA_79_B)
     for absent in (last_year, due_today, renewed, other_card, insured_member):
         assert absent not in got

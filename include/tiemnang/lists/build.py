@@ -1,4 +1,5 @@
-"""Build lists.tiem_nang, lists.don_vi_tiem_nang, lists.den_han_dong and ops.unplaced for one D."""
+"""Build the lists of one D (lists.tiem_nang, don_vi_tiem_nang, den_han_dong, the_trung, don_vi_no_dong)
+and ops.unplaced."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ STEPS = (
     "lists/leads_welfare",
     "lists/leads_students",
     "lists/leads_register",
+    "lists/leads_xa_atk",
     "lists/tiem_nang",
     "lists/don_vi_tiem_nang",
     "lists/den_han_dong",
+    "lists/the_trung",
+    "lists/don_vi_no_dong",
     "lists/theo_doi",
 )
 
