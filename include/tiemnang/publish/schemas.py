@@ -52,12 +52,25 @@ def reader_role(ma_tinh: str) -> str:
     return f"tinh_{ma_tinh}_doc"
 
 
+class MissingReaderRoles(RuntimeError):
+    """Reader roles the DBA has not created yet: the pipeline's login cannot create roles (least privilege)."""
+
+
+def require_reader_roles(conn: psycopg.Connection) -> None:
+    """Every province's `tinh_<code>_doc` exists; they are made by an administrator, never by the pipeline."""
+    wanted = [reader_role(m) for m in sorted(geography.provinces())]
+    found = {r for (r,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (wanted,))}
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        raise MissingReaderRoles(
+            f"{len(missing)} province reader roles do not exist ({', '.join(missing[:5])}"
+            f"{', …' if len(missing) > 5 else ''}); a database administrator creates them once with "
+            "`psql -U postgres -d <warehouse> -f sql/admin/reader_roles.sql` (docs/deploy.md, Least privilege)")
+
+
 def ensure_province_schema(conn: psycopg.Connection, ma_tinh: str) -> None:
-    """Create (or complete) one province's schema, comments and reader role; idempotent."""
-    role = reader_role(ma_tinh)
-    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
-    idents = {"schema": schema_name(ma_tinh), "reader": role}
+    """Create (or complete) one province's schema and comments, and grant its reader role; idempotent."""
+    idents = {"schema": schema_name(ma_tinh), "reader": reader_role(ma_tinh)}
     db.run(conn, "publish/province_schema", identifiers=idents)
     db.run(conn, "publish/province_comments", identifiers=idents)
     rows = conn.execute(
@@ -78,6 +91,7 @@ def ensure_province_schema(conn: psycopg.Connection, ma_tinh: str) -> None:
 
 def ensure_province_schemas(conn: psycopg.Connection) -> int:
     """All 34 province schemas; returns how many exist."""
+    require_reader_roles(conn)
     for ma_tinh in sorted(geography.provinces()):
         ensure_province_schema(conn, ma_tinh)
     return len(geography.provinces())
