@@ -110,5 +110,5 @@ def export_dir() -> Path:
 
 
 def export_group() -> str | None:
-    """TIEMNANG_EXPORT_GROUP: the OS group that may read exported workbooks; unset = the owner only."""
+    """TIEMNANG_EXPORT_GROUP: the OS group (name or gid) that may read exported workbooks; unset = the owner only."""
     return os.environ.get("TIEMNANG_EXPORT_GROUP") or None

@@ -235,9 +235,10 @@ def test_exported_workbooks_are_owner_only(committed_db, tmp_path, monkeypatch):
         os.umask(old)
 
 
-def test_exported_workbooks_readable_by_the_export_group(committed_db, tmp_path, monkeypatch):
+@pytest.mark.parametrize("by", ["name", "gid"])
+def test_exported_workbooks_readable_by_the_export_group(committed_db, tmp_path, monkeypatch, by):
     group = grp.getgrgid(os.getgid())
-    monkeypatch.setenv("TIEMNANG_EXPORT_GROUP", group.gr_name)
+    monkeypatch.setenv("TIEMNANG_EXPORT_GROUP", group.gr_name if by == "name" else str(group.gr_gid))
     _published_workbook_world(committed_db)
     root = tmp_path / "exports"
     old = os.umask(0o077)

@@ -84,7 +84,7 @@ def _modes() -> tuple[int, int, int | None]:
     group = config.export_group()
     if group is None:
         return 0o700, 0o600, None
-    return 0o750, 0o640, grp.getgrnam(group).gr_gid
+    return 0o750, 0o640, int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
 
 
 def _restrict(path: Path | int, mode: int, gid: int | None) -> None:
