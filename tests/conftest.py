@@ -12,6 +12,10 @@ import pytest
 
 from tiemnang import config, db, localpg, warehouse
 
+# libpq's password file for connections to the local cluster made from URIs without a password (AIRFLOW_CONN_* in
+# tests, Great Expectations' engine), as the `tiemnang` command sets it for its processes: the pipeline's login only.
+os.environ.setdefault("PGPASSFILE", str(config.local_passfile()))
+
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> None:
@@ -22,7 +26,7 @@ def pg_cluster() -> None:
 
 def _admin_conninfo(dbname: str) -> str:
     """The local cluster's superuser: dropping a test database must end sessions of any role (province logins)."""
-    return config.local_conninfo(dbname, user="postgres")
+    return config.local_conninfo(dbname, user=config.LOCAL_PG_ADMIN)
 
 
 @pytest.fixture(scope="session")

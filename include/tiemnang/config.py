@@ -29,8 +29,19 @@ LOCAL_WAREHOUSE_DB = "tiemnang"
 LOCAL_AIRFLOW_DB = "airflow"
 
 
+LOCAL_PG_ADMIN = "postgres"
+
+
+def local_passfile(user: str = LOCAL_PG_USER) -> Path:
+    """The 0600 pgpass file holding `user`'s password on the local cluster: the pipeline's login, or the superuser's."""
+    name = "pgpass-admin" if user == LOCAL_PG_ADMIN else "pgpass"
+    return local_dir() / "secrets" / name
+
+
 def local_conninfo(dbname: str = LOCAL_WAREHOUSE_DB, user: str = LOCAL_PG_USER) -> str:
-    return f"host=127.0.0.1 port={local_pg_port()} user={user} dbname={dbname}"
+    """The local cluster (scram-sha-256): the password comes from `local_passfile`, never from the command line."""
+    return (f"host=127.0.0.1 port={local_pg_port()} user={user} dbname={dbname}"
+            f" passfile={_quote(str(local_passfile(user)))}")
 
 
 def airflow_home() -> Path:
@@ -96,3 +107,8 @@ def landing_dir(override: str | os.PathLike | None = None) -> Path:
 
 def export_dir() -> Path:
     return Path(os.environ.get("TIEMNANG_EXPORT_DIR", local_dir() / "exports")).resolve()
+
+
+def export_group() -> str | None:
+    """TIEMNANG_EXPORT_GROUP: the OS group (name or gid) that may read exported workbooks; unset = the owner only."""
+    return os.environ.get("TIEMNANG_EXPORT_GROUP") or None

@@ -7,12 +7,14 @@ import hashlib
 import logging
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from tiemnang import config
 
@@ -36,6 +38,11 @@ def _pg_dir() -> Path:
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(fallback)  # so .local/pg still shows where the cluster lives
     return fallback
+
+
+def socket_dir() -> Path:
+    """The cluster's Unix socket folder, the postgres OS user's alone (0700)."""
+    return _pg_dir() / "run"
 
 
 def _postgres_can_reach(directory: Path) -> bool:
@@ -86,34 +93,33 @@ def _chown_postgres(path: Path) -> None:
 
 def is_running() -> bool:
     try:
-        with psycopg.connect(config.local_conninfo("postgres", user="postgres"), connect_timeout=2):
+        with psycopg.connect(config.local_conninfo("postgres", user=config.LOCAL_PG_ADMIN), connect_timeout=2):
             return True
-    except psycopg.OperationalError:
+    except psycopg.OperationalError as exc:
+        if "password" in str(exc):   # up, but the password in the pgpass file is missing or wrong
+            raise LocalPostgresError(
+                f"the local cluster refused the superuser's password from {config.local_passfile(config.LOCAL_PG_ADMIN)}"
+                f": {str(exc).strip()} (a lost file cannot be recovered: stop the cluster and remove {_pg_dir()})") from exc
         return False
 
 
 def ensure_running() -> None:
-    """Initialise (first time) and start the cluster, then make sure its role and databases exist."""
+    """Initialise (first time) and start the cluster, then make sure its roles, databases and passwords are right.
+
+    Every connection authenticates with scram-sha-256 (passwords in 0600 pgpass files under .local/secrets), the
+    socket folder is the postgres user's alone (0700), and a cluster made by an earlier version (trust) is
+    converted in place.
+    """
     if not is_running():
         bin_dir = find_bin_dir() or install_server()
         pg = _pg_dir()
-        data, run_dir = pg / "data", pg / "run"
+        data, run_dir = pg / "data", socket_dir()
         for d in (pg, run_dir):
             d.mkdir(parents=True, exist_ok=True)
             _chown_postgres(d)
+            d.chmod(0o700)
         if not (data / "PG_VERSION").exists():
-            log.info("initialising local PostgreSQL cluster in %s", data)
-            subprocess.run(
-                _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8",
-                              "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust"]),
-                check=True, stdout=subprocess.DEVNULL,
-            )
-            with open(data / "postgresql.conf", "a", encoding="utf-8") as f:
-                f.write(
-                    "\n# tiemnang local cluster\nshared_buffers = '1GB'\nwork_mem = '64MB'\n"
-                    "maintenance_work_mem = '512MB'\nmax_wal_size = '4GB'\nsynchronous_commit = off\n"
-                    "max_connections = 200\ntemp_buffers = '64MB'\n"
-                )
+            _initdb(bin_dir, data)
         options = f"-c listen_addresses=127.0.0.1 -p {config.local_pg_port()} -k {run_dir}"
         subprocess.run(
             _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(pg / "server.log"),
@@ -129,15 +135,112 @@ def ensure_running() -> None:
     _ensure_role_and_databases()
 
 
+def _initdb(bin_dir: Path, data: Path) -> None:
+    log.info("initialising local PostgreSQL cluster in %s", data)
+    password = _password(config.LOCAL_PG_ADMIN) or _new_password(config.LOCAL_PG_ADMIN)
+    pwfile = data.parent / "initdb.pw"   # read by initdb as the postgres OS user, removed at once
+    fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(password + "\n")
+    _chown_postgres(pwfile)
+    try:
+        subprocess.run(
+            _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", config.LOCAL_PG_ADMIN, "-E", "UTF8",
+                          "--locale=C.UTF-8", "--auth=scram-sha-256", f"--pwfile={pwfile}"]),
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    finally:
+        pwfile.unlink(missing_ok=True)
+    with open(data / "postgresql.conf", "a", encoding="utf-8") as f:
+        f.write(
+            "\n# tiemnang local cluster\nshared_buffers = '1GB'\nwork_mem = '64MB'\n"
+            "maintenance_work_mem = '512MB'\nmax_wal_size = '4GB'\nsynchronous_commit = off\n"
+            "max_connections = 200\ntemp_buffers = '64MB'\nunix_socket_permissions = 0700\n"
+        )
+
+
+# Every connection, socket or TCP, proves a password; nothing is trusted by user name or OS user.
+_HBA = """# tiemnang local cluster: every connection authenticates with a password (scram-sha-256).
+local   all          all                  scram-sha-256
+host    all          all    127.0.0.1/32  scram-sha-256
+host    all          all    ::1/128       scram-sha-256
+local   replication  all                  scram-sha-256
+host    replication  all    127.0.0.1/32  scram-sha-256
+host    replication  all    ::1/128       scram-sha-256
+"""
+
+
 def _ensure_role_and_databases() -> None:
-    with psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True) as conn:
+    """As the superuser: passwords, the pipeline's login (no CREATEROLE, no CREATEDB), its databases, reader roles."""
+    from tiemnang import db
+
+    with psycopg.connect(config.local_conninfo("postgres", user=config.LOCAL_PG_ADMIN), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (config.LOCAL_PG_USER,)).fetchone()
         if not exists:
-            # The pipeline's login creates province reader roles, so it needs CREATEROLE, not superuser.
-            conn.execute(f'CREATE ROLE "{config.LOCAL_PG_USER}" LOGIN CREATEDB CREATEROLE')
-        for db in (config.LOCAL_WAREHOUSE_DB, config.LOCAL_AIRFLOW_DB):
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone():
-                conn.execute(f'CREATE DATABASE "{db}" OWNER "{config.LOCAL_PG_USER}"')
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(config.LOCAL_PG_USER)))
+        # Earlier versions gave the login CREATEROLE (and with it, on PostgreSQL 15, pg_execute_server_program).
+        conn.execute(sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS")
+                     .format(sql.Identifier(config.LOCAL_PG_USER)))
+        for user in (config.LOCAL_PG_ADMIN, config.LOCAL_PG_USER):
+            _ensure_password(conn, user)
+        for name in (config.LOCAL_WAREHOUSE_DB, config.LOCAL_AIRFLOW_DB):
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(name), sql.Identifier(config.LOCAL_PG_USER)))
+        db.run(conn, "admin/reader_roles")
+        _require_passwords(conn)
+
+
+def _ensure_password(conn: psycopg.Connection, user: str) -> None:
+    """Give `user` a password when the pgpass file or the server has none (new logins, trust-era clusters)."""
+    known = _password(user)
+    stored = conn.execute("SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = %s", (user,)).fetchone()[0]
+    if known and stored:
+        return
+    conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(known or _new_password(user))))
+
+
+def _require_passwords(conn: psycopg.Connection) -> None:
+    """Replace a pg_hba.conf that lets any connection in without a password, and make the socket folder private."""
+    weak = conn.execute(
+        "SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL OR auth_method NOT IN ('scram-sha-256', 'reject')"
+    ).fetchone()[0]
+    if weak:
+        hba = Path(conn.execute("SHOW hba_file").fetchone()[0])
+        log.info("local cluster: %d pg_hba.conf rules let connections in without a password; rewriting %s", weak, hba)
+        hba.write_text(_HBA, encoding="utf-8")
+        _chown_postgres(hba)
+        conn.execute("SELECT pg_reload_conf()")
+    if conn.execute("SHOW unix_socket_permissions").fetchone()[0] != "0700":
+        conn.execute("ALTER SYSTEM SET unix_socket_permissions = '0700'")   # at the next start; the folder is 0700 now
+    socket_dir().chmod(0o700)
+
+
+def _password(user: str) -> str | None:
+    """`user`'s password from its pgpass file, if it holds one."""
+    path = config.local_passfile(user)
+    if not path.exists():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split(":")
+        if len(fields) == 5 and fields[3] == user and fields[4]:
+            return fields[4]
+    return None
+
+
+def _new_password(user: str) -> str:
+    """A random password for `user`, written to its pgpass file (0600, in a 0700 folder) before the server has it."""
+    password = secrets.token_hex(24)
+    path = config.local_passfile(user)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.write(f"127.0.0.1:*:*:{user}:{password}\n")   # any port: TIEMNANG_PGPORT may change between runs
+    os.replace(tmp, path)
+    return password
 
 
 def stop() -> None:

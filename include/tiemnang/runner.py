@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from tiemnang import config, localpg
 
@@ -35,7 +36,11 @@ def airflow_environment() -> dict[str, str]:
     defaults = {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN":
-            f"postgresql+psycopg://{config.LOCAL_PG_USER}@127.0.0.1:{config.local_pg_port()}/{config.LOCAL_AIRFLOW_DB}",
+            f"postgresql+psycopg://{config.LOCAL_PG_USER}@127.0.0.1:{config.local_pg_port()}/{config.LOCAL_AIRFLOW_DB}"
+            f"?passfile={quote(str(config.local_passfile()), safe='/')}",
+        # libpq's password file for every other connection to the local cluster made without a password
+        # (warehouse URIs in AIRFLOW_CONN_*, Great Expectations' engine): the pipeline's login only.
+        "PGPASSFILE": str(config.local_passfile()),
         "AIRFLOW__CORE__DAGS_FOLDER": str(config.DAGS_DIR),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(config.PROJECT_ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",

@@ -129,9 +129,10 @@ def test_warehouse_login_is_not_the_superuser(rendered):
     assert env["TIEMNANG_WAREHOUSE_USER"] == "tiemnang"
     init = config.PROJECT_ROOT / "docker" / "warehouse-init" / "10-tiemnang-role.sh"
     text = init.read_text(encoding="utf-8")
-    assert "CREATEROLE" in text and "NOSUPERUSER" in text and "OWNER" in text
+    assert "NOCREATEROLE" in text and "NOSUPERUSER" in text and "OWNER" in text and "reader_roles.sql" in text
     mounts = {v["target"]: v["source"] for v in rendered["services"]["warehouse"]["volumes"]}
     assert mounts["/docker-entrypoint-initdb.d"].endswith("docker/warehouse-init")
+    assert mounts["/opt/tiemnang/sql-admin"].endswith("sql/admin")
 
 
 def test_no_secret_literal_in_yaml():

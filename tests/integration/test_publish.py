@@ -9,11 +9,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sql"))
 from lists_world import XA_01_A, XA_79_A, XA_79_B, World  # noqa: E402
 
-from tiemnang import db  # noqa: E402
+from tiemnang import config, db  # noqa: E402
 from tiemnang.lists import build_lists  # noqa: E402
 from tiemnang.publish import iso_week, publish_province  # noqa: E402
 
@@ -138,13 +140,14 @@ def test_reader_role_sees_only_its_province(committed_db):
     with db.connect(committed_db) as conn:
         _simple_world(conn)
     publish_province(committed_db, "79", D1)
-    login = f"can_bo_79_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(committed_db, autocommit=True)
-    admin.execute(f'CREATE ROLE "{login}" LOGIN')
-    admin.execute(f'GRANT tinh_79_doc TO "{login}"')
+    login, password = f"can_bo_79_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    # province logins are the administrator's to make: the pipeline's login cannot create roles
+    admin = psycopg.connect(config.local_conninfo("postgres", user=config.LOCAL_PG_ADMIN), autocommit=True)
+    admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE tinh_79_doc").format(
+        sql.Identifier(login), sql.Literal(password)))
     try:
-        dbname = admin.info.dbname
-        with psycopg.connect(host=admin.info.host, port=admin.info.port, user=login, dbname=dbname,
+        dbname = conninfo_to_dict(committed_db)["dbname"]
+        with psycopg.connect(host=admin.info.host, port=admin.info.port, user=login, password=password, dbname=dbname,
                              autocommit=True) as reader:
             assert reader.execute("SELECT count(*) FROM tinh_79.tiem_nang").fetchone()[0] == 1
             assert reader.execute("SELECT count(*) FROM tinh_79.tong_hop_lich_su").fetchone()[0] > 0

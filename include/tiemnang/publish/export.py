@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import grp
 import itertools
 import logging
 import operator
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
-from tiemnang import db
+from tiemnang import config, db
 from tiemnang.publish.schemas import schema_name
 from tiemnang.reference import geography
 
@@ -42,8 +45,7 @@ SHEETS = {
 def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path) -> list[Path]:
     """Write `<out_dir>/<tuan>/<ma_tinh>/<ma_xa>.xlsx` for every commune with rows in the week; returns the paths."""
     idents = {"schema": schema_name(ma_tinh)}
-    target = Path(out_dir) / tuan / ma_tinh
-    target.mkdir(parents=True, exist_ok=True)
+    target = private_folder(Path(out_dir), tuan, ma_tinh)
     ten_tinh = geography.provinces().get(ma_tinh, ma_tinh)
     paths = []
     with db.connect(conninfo) as conn:
@@ -71,10 +73,51 @@ def _workbook(path: Path, heading: tuple[str, str, str], rows: dict[str, list[li
     # names come from commune lists: a cell starting with "=" must stay text, never a live formula;
     # in_memory: the parts are assembled in memory instead of one temporary file each
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
-    with xlsxwriter.Workbook(path, options) as book:
+    with private_file(path) as fh, xlsxwriter.Workbook(fh, options) as book:
         styles = _styles(book)
         for name, (sheet_name, title, columns) in SHEETS.items():
             _sheet(book, styles, sheet_name, title, heading, columns, rows[name])
+
+
+def _modes() -> tuple[int, int, int | None]:
+    """(folder mode, file mode, group id): the owner only, or also TIEMNANG_EXPORT_GROUP, read-only."""
+    group = config.export_group()
+    if group is None:
+        return 0o700, 0o600, None
+    return 0o750, 0o640, int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
+
+
+def _restrict(path: Path | int, mode: int, gid: int | None) -> None:
+    if gid is not None:
+        os.chown(path, -1, gid)
+    os.chmod(path, mode)
+
+
+def private_folder(root: Path, *parts: str) -> Path:
+    """`root/parts…`, each folder the export owns set to 0700 (0750 with the group) whatever the umask.
+
+    An existing `root` is the operator's (a mount, a shared volume) and keeps its mode; one created here is private.
+    """
+    folder_mode, _, gid = _modes()
+    if not root.exists():
+        root.mkdir(parents=True, mode=folder_mode)
+        _restrict(root, folder_mode, gid)
+    path = root
+    for part in parts:
+        path = path / part
+        path.mkdir(mode=folder_mode, exist_ok=True)
+        _restrict(path, folder_mode, gid)   # also a folder an earlier version left 0755
+    return path
+
+
+@contextlib.contextmanager
+def private_file(path: Path) -> Iterator[BinaryIO]:
+    """`path` opened for writing with mode 0600 (0640 with the group) from its creation: never readable by others."""
+    _, file_mode, gid = _modes()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode)
+    with os.fdopen(fd, "wb") as fh:
+        _restrict(fd, file_mode, gid)   # a file an earlier export left 0644 keeps its mode through O_CREAT
+        yield fh
 
 
 @contextlib.contextmanager
