@@ -106,7 +106,7 @@ def test_airflow_settings(rendered):
         assert env["AIRFLOW_VAR_TIEMNANG_LANDING_DIR"] == "/data/landing"
         assert env["TIEMNANG_EXPORT_DIR"] == "/data/exports"
         targets = {v["target"] for v in rendered["services"][name]["volumes"]}
-        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/include", "/opt/airflow/sql",
+        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/include",
                 "/data/landing", "/data/exports"} <= targets
 
 
