@@ -10,9 +10,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test setup airflow lint lock clean bench browser screenshots
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
@@ -51,11 +51,17 @@ lint: $(STAMP)
 bench: setup
 	$(BIN)/tiemnang bench --persons $(PERSONS)
 
-## lock: re-resolve requirements.in and pin the result in requirements.txt
+## lock: re-resolve pyproject.toml: its dependencies into requirements.txt, its dev extra on top into requirements-dev.txt
 lock:
-	rm -rf .lock-venv && $(PY) -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements.in
-	(echo "# Pinned by 'make lock' from requirements.in (pip resolution, Python 3.11; Airflow's constraints file is not reachable here)."; \
-	 .lock-venv/bin/pip freeze | sort -f) > requirements.txt && rm -rf .lock-venv
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv && .lock-venv/bin/pip install -q .
+	(echo "# Runtime pins: pyproject.toml's [project] dependencies as pip resolved them ('make lock'; Python 3.11;"; \
+	 echo "# Airflow's constraints file is not reachable here). The image installs these (docker/Dockerfile)."; \
+	 .lock-venv/bin/pip freeze --exclude tiemnang | sort -f) > requirements.txt
+	.lock-venv/bin/pip install -q -c requirements.txt '.[dev]'
+	(echo "# Test and developer tools: pyproject.toml's dev extra, pinned by 'make lock' on top of requirements.txt"; \
+	 echo "# (make test installs both files)."; \
+	 .lock-venv/bin/pip freeze --exclude tiemnang | sort -f | grep -vxF -f requirements.txt) > requirements-dev.txt
+	rm -rf .lock-venv
 
 clean:
 	-$(BIN)/python -c "from tiemnang import localpg; localpg.stop()"

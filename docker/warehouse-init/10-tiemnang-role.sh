@@ -10,7 +10,7 @@ set -euo pipefail
 : "${TIEMNANG_WAREHOUSE_PASSWORD:?}"
 : "${TIEMNANG_WAREHOUSE_DB:?}"
 admin_sql="${TIEMNANG_ADMIN_SQL_DIR:-/opt/tiemnang/sql-admin}/reader_roles.sql"
-test -r "$admin_sql" || { echo "warehouse: $admin_sql is missing (mount sql/admin)" >&2; exit 1; }
+test -r "$admin_sql" || { echo "warehouse: $admin_sql is missing (mount include/tiemnang/sql/admin)" >&2; exit 1; }
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
      -v login="$TIEMNANG_WAREHOUSE_USER" -v pw="$TIEMNANG_WAREHOUSE_PASSWORD" \

@@ -1,4 +1,4 @@
-"""The `tiemnang` command: set-up, synthetic data, the whole chain, summaries, exports, benchmarks."""
+"""The `tiemnang` command: set-up, the whole chain, summaries, exports; synthetic data and benchmarks from tiemnang_tools."""
 
 from __future__ import annotations
 
@@ -46,10 +46,22 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     os.execv(airflow, [airflow, *args.airflow_args])
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
-    from tiemnang.generate import generate
+def _tool(module: str):
+    """A module of the tooling package, imported only when one of its commands runs (never by the pipeline)."""
+    import importlib
 
-    summary = generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes)
+    try:
+        return importlib.import_module(f"tiemnang_tools.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("tiemnang_tools", f"tiemnang_tools.{module}"):
+            raise
+        raise SystemExit("tiemnang: this command needs the tools package tiemnang_tools, which is not installed: it "
+                         "ships in the source tree (include/tiemnang_tools/, on the path after `pip install -e .` "
+                         "from a checkout), not in the runtime wheel or image (docs/deploy.md)") from None
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    summary = _tool("generate").generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes)
     print(f"generated world in {args.out}: {summary}")
     return 0
 
@@ -94,15 +106,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from tiemnang.matching.evaluate import main as evaluate_main
-
-    return evaluate_main(args)
+    return _tool("evaluate").main(args)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from tiemnang.bench import main as bench_main
-
-    return bench_main(args)
+    return _tool("bench").main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SQL_DIR = PROJECT_ROOT / "sql"
+SQL_DIR = Path(__file__).resolve().parent / "sql"  # package data: shipped inside the wheel
 DAGS_DIR = PROJECT_ROOT / "dags"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 WAREHOUSE_CONN_ID = "tiemnang_warehouse"

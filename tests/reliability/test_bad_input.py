@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from harness import ledger, run_to_end
 
-from tiemnang.generate import generate
+from tiemnang_tools.generate import generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

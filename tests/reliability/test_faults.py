@@ -33,9 +33,9 @@ from harness import (
 )
 
 from tiemnang import config
-from tiemnang.generate import generate
 from tiemnang.reference import geography
 from tiemnang.sources import loader
+from tiemnang_tools.generate import generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from tiemnang import db
 
@@ -53,67 +52,3 @@ def evaluate(conn: psycopg.Connection, truth: Iterable[tuple[str, int, str]] | P
 def _ratio(a: int, b: int) -> float:
     return round(a / b, 5) if b else 1.0
 
-
-def main(args) -> int:
-    """`tiemnang eval`: generate a world, ingest it as of its last Friday, match, score against the truth.
-
-    The Splink peer runs on the same records when `splink` is installed (`pip install '.[peer]'`).
-    """
-    import json
-    import logging
-    import subprocess
-    import sys
-    import time
-    from datetime import date
-
-    from tiemnang import config, localpg, warehouse
-    from tiemnang.generate import generate
-    from tiemnang.matching.run import run_matching
-    from tiemnang.sources import ingest
-
-    log = logging.getLogger(__name__)
-    localpg.ensure_running()
-    d = date(2026, 11, 20)
-    world = config.local_dir() / "eval" / f"{args.persons}-{args.seed}"
-    if not (world / "truth" / "records.csv").exists():
-        generate(out=world, persons=args.persons, seed=args.seed, truth_lists=False)
-    name = f"tiemnang_eval_{args.persons}"
-    locale = getattr(args, "locale", None)
-    # another locale than the cluster's: a warehouse as another DBA would create it (issue #22)
-    options = (sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE {l} LC_CTYPE {l}").format(l=sql.Literal(locale))
-               if locale else sql.SQL(""))
-    with psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(name), sql.Identifier(config.LOCAL_PG_USER)) + options)
-    conninfo = config.local_conninfo(name)
-    warehouse.prepare_database(conninfo)
-    for source in ("register", "tax", "schools", "welfare"):
-        ingest(conninfo, source, world / "landing", d)
-    with db.connect(conninfo) as conn:
-        started = time.perf_counter()
-        counts = run_matching(conn, d)
-        seconds = round(time.perf_counter() - started, 1)
-        quality = evaluate(conn, world / "truth" / "records.csv")
-        conn.commit()
-    result = {"persons": args.persons, "seed": args.seed, "locale": locale or "cluster default",
-              "as_of": d.isoformat(), "matching_seconds": seconds,
-              "records": counts.get("records"), "tiemnang": quality}
-    try:
-        import splink  # noqa: F401
-    except ImportError:
-        result["splink"] = "not installed: pip install '.[peer]' to compare"
-    else:
-        truth_csv = world / "truth" / "records.csv"
-        peer = subprocess.run([sys.executable, "-m", "tiemnang.matching.splink_peer", "--db", conninfo,
-                               "--truth", str(truth_csv)], capture_output=True, text=True)
-        result["splink"] = json.loads(peer.stdout) if peer.returncode == 0 else f"failed: {peer.stderr[-500:]}"
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    q = quality
-    log.info("eval written to %s", out)
-    print(f"matching N={args.persons:,}: {seconds}s; pairwise precision {q['pairwise_precision']}, recall "
-          f"{q['pairwise_recall']}; cluster precision {q['cluster_precision']}, recall {q['cluster_recall']}"
-          + (f"; splink {result['splink']}" if not isinstance(result["splink"], str) else f"; {result['splink']}"))
-    return 0

@@ -33,7 +33,7 @@ def require_reader_roles(conn: psycopg.Connection) -> None:
         raise MissingReaderRoles(
             f"{len(missing)} province reader roles do not exist ({', '.join(missing[:5])}"
             f"{', …' if len(missing) > 5 else ''}); a database administrator creates them once with "
-            "`psql -U postgres -d <warehouse> -f sql/admin/reader_roles.sql` (docs/deploy.md, Least privilege)")
+            "`psql -U postgres -d <warehouse> -f include/tiemnang/sql/admin/reader_roles.sql` (docs/deploy.md, Least privilege)")
 
 
 def ensure_province_schema(conn: psycopg.Connection, ma_tinh: str,

@@ -1,5 +1,5 @@
 """`tiemnang bench`: the whole chain on a generated world, against the engine's floor and a pandas peer."""
 
-from tiemnang.bench.run import main
+from tiemnang_tools.bench.run import main
 
 __all__ = ["main"]

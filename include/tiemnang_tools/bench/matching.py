@@ -1,6 +1,6 @@
 """A noisy benchmark world written straight into ops.file_log and stg.* (with its truth), to measure matching.
 
-Not used by the pipeline: `python -m tiemnang.matching.bench --persons N --sources M` builds a world in the
+Not used by the pipeline: `python -m tiemnang_tools.bench.matching --persons N --sources M` builds a world in the
 database given by --db, runs matching, and prints timings and precision/recall.
 """
 

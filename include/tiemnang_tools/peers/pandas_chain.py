@@ -1,6 +1,6 @@
 """The peer a user would otherwise write: pandas reads every file, merges on so_ddcn, builds two lists.
 
-Run as `python -m tiemnang.bench.peer LANDING D`; prints counts as JSON. Deliberately straightforward:
+Run as `python -m tiemnang_tools.peers.pandas_chain LANDING D`; prints counts as JSON. Deliberately straightforward:
 whole files in memory, `pd.read_csv` / `pd.read_excel`, exact-ID merges only (no fuzzy matching).
 """
 

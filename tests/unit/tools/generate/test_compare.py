@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from tiemnang.generate.compare import _difference, is_equal
+from tiemnang_tools.generate.compare import _difference, is_equal
 
 
 def test_a_row_published_twice_is_unexpected():

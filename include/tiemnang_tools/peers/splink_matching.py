@@ -1,7 +1,7 @@
 """Splink (DuckDB backend) on the records of the last matching run: the peer our SQL matching is measured against.
 
 Not part of the pipeline (splink is not a runtime requirement):
-`python -m tiemnang.matching.splink_peer --db CONNINFO --truth truth.csv`.
+`python -m tiemnang_tools.peers.splink_matching --db CONNINFO --truth truth.csv`.
 """
 
 from __future__ import annotations

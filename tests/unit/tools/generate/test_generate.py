@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from stdnum.vn import mst
 
-from tiemnang.generate import generate
-from tiemnang.generate.ids import BIRTH_PROVINCES
-from tiemnang.generate.names import strip_diacritics
-from tiemnang.generate.world import (
+from tiemnang_tools.generate import generate
+from tiemnang_tools.generate.ids import BIRTH_PROVINCES
+from tiemnang_tools.generate.names import strip_diacritics
+from tiemnang_tools.generate.world import (
     COVERAGE_HEADER,
     EMPLOYER_HEADER,
     ENTERPRISE_HEADER,

@@ -183,7 +183,8 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
     result["runs"] = runs
     result["postgres"] = _pg_figures(conninfo)
 
-    from tiemnang.bench import floor, peer
+    from tiemnang_tools.bench import floor
+    from tiemnang_tools.peers import pandas_chain as peer
 
     # The floor of each run is measured on the files that run loaded: the first Friday reads the first
     # delivery of everything, the second only what was new that week (mostly the register snapshot).
@@ -203,7 +204,7 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
         "both_weeks_task_seconds": round(sum(r["task_seconds"] for r in runs)
                                          / sum(f["total_seconds"] for f in floors), 2),
     }
-    seconds, rss, proc = _measured([sys.executable, "-m", "tiemnang.bench.peer", str(landing), WEEK_DATES[0].isoformat()])
+    seconds, rss, proc = _measured([sys.executable, "-m", "tiemnang_tools.peers.pandas_chain", str(landing), WEEK_DATES[0].isoformat()])
     result["pandas_peer"] = {"seconds": round(seconds, 2), "peak_rss_bytes": rss, "ok": proc.returncode == 0,
                              "detail": peer.parse_output(proc.stdout)}
     with _admin() as conn:

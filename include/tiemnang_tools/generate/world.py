@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from tiemnang.generate import ids, names
-from tiemnang.generate.oracle import Delivered, Spell
-from tiemnang.generate.rosters import ListFiles
+from tiemnang_tools.generate import ids, names
+from tiemnang_tools.generate.oracle import Delivered, Spell
+from tiemnang_tools.generate.rosters import ListFiles
 
 log = logging.getLogger(__name__)
 

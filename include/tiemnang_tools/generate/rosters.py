@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiemnang.generate import ids, names
-from tiemnang.generate.sheets import Look, random_look, write_sheet
+from tiemnang_tools.generate import ids, names
+from tiemnang_tools.generate.sheets import Look, random_look, write_sheet
 
 WELFARE_TITLES = {"ho_ngheo_can_ngheo": "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO",
                   "ho_can_ngheo_bo_sung": "DANH SÁCH HỘ CẬN NGHÈO BỔ SUNG",
@@ -20,7 +20,7 @@ WELFARE_TITLES = {"ho_ngheo_can_ngheo": "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGH�
                   "tro_cap_xa_hoi": "DANH SÁCH ĐỐI TƯỢNG BẢO TRỢ XÃ HỘI HƯỞNG TRỢ CẤP HÀNG THÁNG"}
 
 if TYPE_CHECKING:
-    from tiemnang.generate.world import Person, World, _Commune
+    from tiemnang_tools.generate.world import Person, World, _Commune
 
 DAY = timedelta(1)
 SCHOOL_HEADER = ["ma_truong", "ten_truong", "cap_hoc", "ma_xa"]

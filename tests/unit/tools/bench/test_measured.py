@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tiemnang.bench.run import _measured
+from tiemnang_tools.bench.run import _measured
 
 
 def test_failed_child_is_reported_failed_with_its_memory():
@@ -29,7 +29,7 @@ def _result(*runs: dict) -> dict:
 def test_a_failed_run_keeps_its_figures_but_fails_the_bench(monkeypatch, capsys):
     from argparse import Namespace
 
-    from tiemnang.bench import run as bench
+    from tiemnang_tools.bench import run as bench
 
     failed = "tiemnang run: FAILED: publish_province_lists_weekly for 2026-11-20 ended failed; failed tasks: x"
     monkeypatch.setattr(bench, "run_bench", lambda *a: _result({"as_of": "2026-11-13"},

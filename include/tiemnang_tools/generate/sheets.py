@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from tiemnang.generate.names import cp1258_bytes, strip_diacritics
+from tiemnang_tools.generate.names import cp1258_bytes, strip_diacritics
 
 
 @dataclass(slots=True)

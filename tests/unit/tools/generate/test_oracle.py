@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tiemnang.generate.oracle import Delivered, Spell, expected_lists
+from tiemnang_tools.generate.oracle import Delivered, Spell, expected_lists
 
 D = date(2026, 11, 13)
 OLD = date(2000, 1, 1)

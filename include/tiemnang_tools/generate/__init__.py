@@ -12,8 +12,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tiemnang.generate.oracle import expected_lists
-from tiemnang.generate.world import World
+from tiemnang_tools.generate.oracle import expected_lists
+from tiemnang_tools.generate.world import World
 
 log = logging.getLogger(__name__)
 
