@@ -33,7 +33,7 @@ def test_one_workbook_per_commune(committed_db, tmp_path):
 
     assert sorted(p.name for p in paths) == [f"{XA_79_A}.xlsx", f"{XA_79_B}.xlsx"]
     book = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{XA_79_A}.xlsx")
-    assert book.sheetnames == ["Tiềm năng", "Đến hạn đóng", "Đơn vị tiềm năng"]
+    assert book.sheetnames == ["Tiềm năng", "Đến hạn đóng", "Đơn vị tiềm năng", "Thẻ trùng", "Đơn vị nợ đóng"]
     sheet = book["Tiềm năng"]
     assert sheet["A1"].value == "BẢO HIỂM XÃ HỘI VIỆT NAM"
     assert "Phường Thủ Dầu Một" in sheet["A5"].value and "2026-W25" in sheet["A6"].value
@@ -106,3 +106,29 @@ def test_export_leaves_the_garbage_collector_as_it_found_it(committed_db, tmp_pa
     for run in ("enabled", "disabled"):
         ws = openpyxl.load_workbook(tmp_path / run / "2026-W25" / "79" / f"{XA_79_A}.xlsx")["Tiềm năng"]
         assert ws["B10"].value == "Hoàng Thị Én"
+
+
+def test_revision2_sheets_duplicate_cards_and_arrears(committed_db, tmp_path):
+    import openpyxl
+
+    with db.connect(committed_db) as conn:
+        w = World(conn, delivered=date(2026, 6, 1))
+        w.person(w.register(7, XA_79_A), w.register(9, XA_79_A), ho_ten="Vũ Thị Lan", ngay_sinh="1985-03-04")
+        w.coverage(7, "BHYT", date(2026, 1, 1), date(2026, 12, 31), doi_tuong="HN")
+        w.coverage(9, "BHYT", date(2026, 2, 1), None, doi_tuong="DN", don_vi="DV9")
+        w.employer("DV9", "0300000002", XA_79_A)
+        f = w.file("register", "contributions", "contributions.csv", key="contributions")
+        for ky in ("2026-01", "2026-02", "2026-03"):
+            w._row("contributions", f, ma_don_vi="DV9", ky=ky, phai_dong=1_250_000, da_dong=0)
+        build_lists(conn, D)
+    publish_province(committed_db, "79", D)
+
+    export_province(committed_db, "79", "2026-W25", tmp_path)
+
+    book = openpyxl.load_workbook(tmp_path / "2026-W25" / "79" / f"{XA_79_A}.xlsx")
+    cards = [c.value for c in book["Thẻ trùng"][10]]
+    assert cards[:8] == [1, "Vũ Thị Lan", "04/03/1985", "Nam", None, None, "Trùng thẻ BHYT còn hạn", "7, 9"]
+    assert cards[8] == ("HN (01/01/2026–31/12/2026; mã người 7); "
+                        "DN (01/02/2026–không thời hạn, đơn vị DV9; mã người 9)")
+    arrears = [c.value for c in book["Đơn vị nợ đóng"][10]]
+    assert arrears[:7] == [1, "DV9", "0300000002", "Đơn vị", 3, 3_750_000, "01/2026"]

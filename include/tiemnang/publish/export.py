@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 GIOI_TINH = {1: "Nam", 2: "Nữ"}
 LOAI_DEN_HAN = {"BHYT_GD": "BHYT hộ gia đình", "BHXH_TN": "BHXH tự nguyện"}
 LOAI_DON_VI = {"CHUA_DANG_KY": "Chưa đăng ký tham gia", "DONG_THIEU": "Đóng thiếu lao động"}
+LOAI_TRUNG = {"THE_TRUNG": "Trùng thẻ BHYT còn hạn", "HO_SO_TRUNG": "Trùng hồ sơ (nhiều mã người)"}
 NGUON = {"register": "CSDL BHXH", "schools": "Danh sách HSSV", "welfare": "Danh sách của UBND xã",
          "wage_earners": "Khấu trừ thuế TNCN", "household_businesses": "Hộ kinh doanh"}
 
@@ -39,6 +40,13 @@ SHEETS = {
     "don_vi_tiem_nang": ("Đơn vị tiềm năng", "DANH SÁCH DOANH NGHIỆP CHƯA THAM GIA HOẶC ĐÓNG THIẾU BHXH", [
         ("STT", 6), ("Mã số thuế", 16), ("Tên doanh nghiệp", 40), ("Loại hình", 10), ("Tình trạng", 22),
         ("Số lao động (thuế)", 12), ("Số lao động đóng BHXH", 12), ("Chênh lệch", 11), ("Ghi chú", 24)]),
+    "the_trung": ("Thẻ trùng", "DANH SÁCH NGƯỜI TRÙNG THẺ BHYT HOẶC TRÙNG HỒ SƠ", [
+        ("STT", 6), ("Họ và tên", 28), ("Ngày sinh", 12), ("Giới tính", 9), ("Số định danh cá nhân", 16),
+        ("Mã số BHXH", 13), ("Loại trùng", 26), ("Các mã người", 18), ("Các thẻ BHYT còn hạn", 60),
+        ("Ghi chú", 24)]),
+    "don_vi_no_dong": ("Đơn vị nợ đóng", "DANH SÁCH ĐƠN VỊ NỢ ĐÓNG BHXH TỪ 3 THÁNG TRỞ LÊN", [
+        ("STT", 6), ("Mã đơn vị", 12), ("Mã số thuế", 16), ("Tên đơn vị", 40), ("Số tháng nợ", 10),
+        ("Số tiền nợ (đồng)", 16), ("Nợ từ tháng", 11), ("Ghi chú", 24)]),
 }
 
 
@@ -231,8 +239,26 @@ def _cells(name: str, row: tuple) -> list:
         ho_ten, ma_so_bhxh, so_ddcn, ngay_sinh, gioi_tinh, ma_ho, loai, han_dong, phuong_thuc, so_tien = row
         return [ho_ten, ma_so_bhxh, so_ddcn, _ngay_sinh(ngay_sinh), GIOI_TINH.get(gioi_tinh, ""), ma_ho,
                 LOAI_DEN_HAN.get(loai, loai), han_dong, phuong_thuc, so_tien]
+    if name == "the_trung":
+        ho_ten, ngay_sinh, gioi_tinh, so_ddcn, ma_so_bhxh, loai, ids, the = row
+        return [ho_ten, _ngay_sinh(ngay_sinh), GIOI_TINH.get(gioi_tinh, ""), so_ddcn, ma_so_bhxh,
+                LOAI_TRUNG.get(loai, loai), ids, _the(the)]
+    if name == "don_vi_no_dong":
+        ma_don_vi, ma_so_thue, ten, so_thang, so_tien, ky_tu = row
+        return [ma_don_vi, ma_so_thue, ten, so_thang, so_tien, "/".join(reversed(ky_tu.split("-")))]
     ma_so_thue, ten, loai_hinh, loai, thue, bhxh = row
     return [ma_so_thue, ten, loai_hinh, LOAI_DON_VI.get(loai, loai), thue, bhxh, (thue or 0) - (bhxh or 0)]
+
+
+def _the(cards: list[dict]) -> str:
+    """The covering cards as a collector reads them: object code, unit, validity, register id."""
+    parts = []
+    for card in cards or []:
+        tu = _ngay_sinh(card.get("tu_ngay")) or "…"
+        den = _ngay_sinh(card.get("den_ngay")) or "không thời hạn"
+        unit = f", đơn vị {card['ma_don_vi']}" if card.get("ma_don_vi") else ""
+        parts.append(f"{card.get('ma_doi_tuong') or '?'} ({tu}–{den}{unit}; mã người {card.get('id_nguoi')})")
+    return "; ".join(parts)
 
 
 def _ngay_sinh(value: str | None) -> str:
