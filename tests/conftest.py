@@ -24,11 +24,6 @@ def pg_cluster() -> None:
         localpg.ensure_running()
 
 
-def _admin_conninfo(dbname: str) -> str:
-    """The local cluster's superuser: dropping a test database must end sessions of any role (province logins)."""
-    return config.local_conninfo(dbname, user=config.LOCAL_PG_ADMIN)
-
-
 @pytest.fixture(scope="session")
 def fresh_database(pg_cluster) -> Iterator[str]:
     """A new, migrated warehouse database for this test session; returns its conninfo, dropped after."""
@@ -48,27 +43,14 @@ def wh(fresh_database) -> Iterator[psycopg.Connection]:
 def make_database(prefix: str = "tiemnang_t", locale: str | None = None) -> tuple[str, callable]:
     """A separate migrated database (for tests that commit); returns (conninfo, drop).
 
-    `locale` creates it with that LC_COLLATE and LC_CTYPE (e.g. "C", the PostgreSQL default when initdb is
-    given none) instead of the cluster's, to test what a warehouse created by another DBA does; "icu:<tag>"
-    makes ICU its default collation provider with that locale (LC_* then C).
+    `locale`: as localpg.create_database (e.g. "C", or "icu:vi"), to test what a warehouse created by another
+    DBA does.
     """
     localpg.ensure_running()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    options = ""
-    if locale and locale.startswith("icu:"):
-        options = f" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE '{locale[4:]}'"
-    elif locale:
-        options = f" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '{locale}' LC_CTYPE '{locale}'"
-    with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"{options}')
-    conninfo = config.local_conninfo(name)
+    conninfo = localpg.create_database(name, locale=locale)
     warehouse.prepare_database(conninfo)
-
-    def drop() -> None:
-        with psycopg.connect(_admin_conninfo("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return conninfo, drop
+    return conninfo, lambda: localpg.drop_database(name)
 
 
 @pytest.fixture(scope="session")

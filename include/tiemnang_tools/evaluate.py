@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 
 def main(args) -> int:
     """`tiemnang eval`: generate a world, ingest it as of its last Friday, match, score against the truth.
@@ -32,15 +29,8 @@ def main(args) -> int:
     if not (world / "truth" / "records.csv").exists():
         generate(out=world, persons=args.persons, seed=args.seed, truth_lists=False)
     name = f"tiemnang_eval_{args.persons}"
-    locale = getattr(args, "locale", None)
-    # another locale than the cluster's: a warehouse as another DBA would create it (issue #22)
-    options = (sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE {l} LC_CTYPE {l}").format(l=sql.Literal(locale))
-               if locale else sql.SQL(""))
-    with psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(name), sql.Identifier(config.LOCAL_PG_USER)) + options)
-    conninfo = config.local_conninfo(name)
+    locale = getattr(args, "locale", None)   # a warehouse as another DBA would create it (issue #22)
+    conninfo = localpg.create_database(name, locale=locale)
     warehouse.prepare_database(conninfo)
     for source in ("register", "tax", "schools", "welfare"):
         ingest(conninfo, source, world / "landing", d)

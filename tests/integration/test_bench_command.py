@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from tiemnang import config
+from tiemnang import localpg
 
 TIEMNANG = str(Path(sys.executable).with_name("tiemnang"))
 
@@ -22,8 +21,7 @@ def test_bench_writes_its_json(tmp_path):
         proc = subprocess.run([TIEMNANG, "bench", "--persons", "2000", "--seed", "7", "--out", str(out)],
                               capture_output=True, text=True, timeout=1800)
     finally:
-        with psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "tiemnang_bench_2000" WITH (FORCE)')
+        localpg.drop_database("tiemnang_bench_2000")
     assert proc.returncode == 0, proc.stderr[-3000:]
     written = list(out.glob("*-2000.json"))
     assert len(written) == 1

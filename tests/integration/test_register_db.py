@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from conftest import shared_samples
 
-from tiemnang import config
+from tiemnang import localpg
 from tiemnang.sources import ingest
 from tiemnang.sources.register_db import extract_if_configured, extract_snapshot
 
@@ -27,11 +27,7 @@ CREATE TABLE employers (ma_don_vi text, ma_so_thue text, ten_don_vi text, ma_xa 
 @pytest.fixture
 def register_db(pg_cluster):
     name = "bhxh_register_test"
-    admin = config.local_conninfo("postgres", user="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
-    conninfo = config.local_conninfo(name)
+    conninfo = localpg.create_database(name)
     with psycopg.connect(conninfo) as conn:
         conn.execute(DDL)
         for view in ("persons", "coverage", "employers"):
@@ -39,8 +35,7 @@ def register_db(pg_cluster):
                     f"COPY {view} FROM STDIN (FORMAT csv, HEADER true)") as copy:
                 copy.write(f.read())
     yield conninfo
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    localpg.drop_database(name)
 
 
 def _records(path: Path) -> int:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-import psycopg
 import pytest
 
-from tiemnang import config, db, localpg, warehouse
+from tiemnang import db, localpg, warehouse
 from tiemnang.matching import normalize
 
 _VOWELS = "aăâeêioôơuưy"
@@ -78,21 +77,15 @@ def test_known_keys(wh_locale):
 
 
 def test_a_database_that_is_not_utf8_is_refused(pg_cluster):
-    localpg.ensure_running()
     name = "tiemnang_sqlascii_probe"
-    admin = config.local_conninfo("postgres", user="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f"CREATE DATABASE \"{name}\" OWNER \"{config.LOCAL_PG_USER}\" TEMPLATE template0"
-                     " ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'")
+    conninfo = localpg.create_database(name, locale="C", encoding="SQL_ASCII")
     try:
         with pytest.raises(warehouse.WarehouseUnsupported, match="encoding SQL_ASCII"):
-            warehouse.prepare_database(config.local_conninfo(name))
-        with db.connect(config.local_conninfo(name)) as conn:   # refused before any migration ran
+            warehouse.prepare_database(conninfo)
+        with db.connect(conninfo) as conn:   # refused before any migration ran
             assert conn.execute("SELECT to_regclass('ops.schema_migrations')").fetchone()[0] is None
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        localpg.drop_database(name)
 
 
 def test_a_fold_that_follows_the_locale_is_refused(database_factory):

@@ -43,15 +43,8 @@ def _measured(args: list[str], env: dict | None = None) -> tuple[float, int, sub
     return seconds, rss, proc
 
 
-def _admin():
-    return psycopg.connect(config.local_conninfo("postgres", user="postgres"), autocommit=True)
-
-
 def _fresh_database(name: str) -> str:
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" OWNER "{config.LOCAL_PG_USER}"')
-    return config.local_conninfo(name)
+    return localpg.create_database(name)
 
 
 def _metadata_url() -> str:
@@ -207,8 +200,7 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
     seconds, rss, proc = _measured([sys.executable, "-m", "tiemnang_tools.peers.pandas_chain", str(landing), WEEK_DATES[0].isoformat()])
     result["pandas_peer"] = {"seconds": round(seconds, 2), "peak_rss_bytes": rss, "ok": proc.returncode == 0,
                              "detail": peer.parse_output(proc.stdout)}
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "tiemnang_bench_floor_{persons}" WITH (FORCE)')
+    localpg.drop_database(f"tiemnang_bench_floor_{persons}")
     result["bench_process_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     result["load"]["after"] = _load()
 
