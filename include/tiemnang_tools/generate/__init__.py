@@ -44,7 +44,8 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
   `tiem_nang.csv` (`person_uid`, `nhom`, `ly_do` `;`-joined in priority order, `ma_xa`),
   `unplaced.csv` (same columns, leads whose commune cannot be known),
   `den_han_dong.csv` (`id_nguoi`, `loai`, `han_dong`, `phuong_thuc`, `so_tien`),
-  `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`).
+  `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`),
+  `the_trung.csv` (`person_uid`, `loai`, `ma_xa`, `so_the`: persons with two BHYT cards covering D).
 - `summary.json` — counts and parameters of the run.
 """
 
@@ -53,6 +54,7 @@ _LIST_COLUMNS = {
     "unplaced": ["person_uid", "nhom", "ly_do", "ma_xa"],
     "den_han_dong": ["id_nguoi", "loai", "han_dong", "phuong_thuc", "so_tien"],
     "don_vi_tiem_nang": ["ma_so_thue", "loai", "so_lao_dong_thue", "so_lao_dong_bhxh"],
+    "the_trung": ["person_uid", "loai", "ma_xa", "so_the"],
 }
 
 

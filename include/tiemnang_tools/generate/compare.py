@@ -57,10 +57,15 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -
                     for r in _read(expected_dir / "don_vi_tiem_nang.csv"))
     got_units = Counter((r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
                         for r in _published(conn, "don_vi_tiem_nang", tuan))
+    duplicates = Counter((r["person_uid"], r["loai"], r["ma_xa"], int(r["so_the"]))
+                         for r in _read(expected_dir / "the_trung.csv"))
+    got_duplicates = Counter((by_id_nguoi.get(str(min(r["id_nguoi"]))), r["loai"], r["ma_xa"], len(r["the"]))
+                             for r in _published(conn, "the_trung", tuan))
     return {
         "tiem_nang": {**_difference(expected, got, key=str), "rows_not_one_person": merged},
         "den_han_dong": _difference(dues, got_dues),
         "don_vi_tiem_nang": _difference(units, got_units),
+        "the_trung": _difference(duplicates, got_duplicates, key=str),
     }
 
 

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 GROUPS = ("BB_NLD", "BB_CHU_HKD", "NSNN_DONG", "HO_TRO_CAN_NGHEO", "HO_TRO_DTTS", "HO_TRO_HSSV",
-          "HO_TRO_NLNDM", "DUNG_BHXH_TN", "DUNG_BHYT_GD", "THANH_VIEN_HO")
+          "HO_TRO_NLNDM", "DUNG_BHXH_TN", "DUNG_BHYT_GD", "THANH_VIEN_HO",
+          # revision 2; XA_ATK needs reference/xa_atk.csv, which the generator does not deliver yet
+          "DUNG_BHXH_BB", "HET_HAN_BHYT", "CAO_TUOI", "XA_ATK")
 
 # Dated parameters (CONTRACT §4.3): (effective from, value).
 BASE_SALARY = ((date(2024, 7, 1), 2_340_000), (date(2026, 7, 1), 2_530_000))
@@ -46,7 +48,8 @@ class Delivered:
     """Accepted content of every delivery, keyed by true identity (`uid`)."""
 
     register_dates: list[tuple[date, bool]] = field(default_factory=list)
-    persons: list[tuple[int, int, str, str, date]] = field(default_factory=list)  # uid,id_nguoi,ma_xa,ma_ho,rec
+    # uid, id_nguoi, ma_xa, ma_ho, rec, birth (first day of the register's birth date as known)
+    persons: list[tuple[int, int, str, str, date, date]] = field(default_factory=list)
     spells: list[Spell] = field(default_factory=list)
     employers: list[tuple[str, str, str, date]] = field(default_factory=list)  # ma_don_vi,mst,ma_xa,rec
     # kind → [(date, ready, rows)]; enterprises rows (mst, ma_xa, trang_thai, so_lao_dong),
@@ -89,10 +92,11 @@ def _latest(items, day: date, key):
 
 
 def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
-    """tiem_nang, den_han_dong, don_vi_tiem_nang and unplaced for reference date `day`."""
+    """tiem_nang, den_han_dong, don_vi_tiem_nang, the_trung and unplaced for reference date `day`."""
     snaps = [d for d, ready in dv.register_dates if ready and d <= day]
     snap = max(snaps) if snaps else None
-    reg = {uid: (idn, xa, ho) for uid, idn, xa, ho, rec in dv.persons if snap and rec <= snap}
+    reg = {uid: (idn, xa, ho) for uid, idn, xa, ho, rec, _ in dv.persons if snap and rec <= snap}
+    born = {uid: birth for uid, _, _, _, rec, birth in dv.persons if snap and rec <= snap}
     uid_of = {idn: uid for uid, (idn, _, _) in reg.items()}
     spells: dict[int, list[Spell]] = defaultdict(list)
     for s in dv.spells:
@@ -157,7 +161,7 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
     for uid, (_, _, ho) in reg.items():
         if ho and any(s.ma_doi_tuong == "GD" and s.loai == "BHYT" and s.covers(day) for s in spells.get(uid, ())):
             gd_holders_by_ho.add(ho)
-    due = []
+    due, the_trung = [], []
     for uid, (idn, xa, ho) in reg.items():
         mine = spells.get(uid, ())
         tn = _last([s for s in mine if s.loai == "BHXH_TN"])
@@ -168,6 +172,19 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
             hit(uid, "DUNG_BHYT_GD", xa)
         if ho and ho in gd_holders_by_ho and not has(uid, "BHYT", day):
             hit(uid, "THANH_VIEN_HO", xa)
+        age = age_on(born[uid], day)
+        bb = _last([s for s in mine if s.loai == "BHXH_BB"])
+        if (bb and _stopped(bb, day) and 15 <= age < 60
+                and not has(uid, "BHXH_BB", day) and not has(uid, "BHXH_TN", day)):
+            hit(uid, "DUNG_BHXH_BB", xa)
+        card = _last([s for s in mine if s.loai == "BHYT"])
+        if card and _stopped(card, day) and not has(uid, "BHYT", day):
+            hit(uid, "HET_HAN_BHYT", xa)
+        if age >= 60 and not has(uid, "BHYT", day):
+            hit(uid, "CAO_TUOI", xa)
+        covering = [s for s in mine if s.loai == "BHYT" and s.covers(day)]
+        if len(covering) >= 2:   # one register record per person in generated worlds: no HO_SO_TRUNG
+            the_trung.append({"person_uid": uid, "loai": "THE_TRUNG", "ma_xa": xa, "so_the": len(covering)})
         if gd and _due(gd, day) and not any(s is not gd and s.loai == "BHYT" and s.covers(gd.den_ngay + timedelta(1))
                                             for s in mine):
             han = gd.den_ngay + timedelta(1)
@@ -212,7 +229,9 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
     unplaced.sort(key=lambda r: r["person_uid"])
     due.sort(key=lambda r: (r["id_nguoi"], r["loai"]))
     don_vi.sort(key=lambda r: r["ma_so_thue"])
-    return {"tiem_nang": tiem_nang, "den_han_dong": due, "don_vi_tiem_nang": don_vi, "unplaced": unplaced}
+    the_trung.sort(key=lambda r: r["person_uid"])
+    return {"tiem_nang": tiem_nang, "den_han_dong": due, "don_vi_tiem_nang": don_vi, "the_trung": the_trung,
+            "unplaced": unplaced}
 
 
 def _last(spells: list[Spell]) -> Spell | None:

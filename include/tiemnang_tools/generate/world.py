@@ -588,7 +588,7 @@ class World(ListFiles):
                 if s.rec <= snap:
                     files.write(ckey, line)
         if self.dv is not None:
-            self.dv.persons.append((p.uid, p.id_nguoi, p.ma_xa, p.ma_ho, OLD))
+            self.dv.persons.append((p.uid, p.id_nguoi, p.ma_xa, p.ma_ho, OLD, p.first_day))
 
     def _employer_rows(self, c: _Commune) -> None:
         units = [e for e in c.enterprises if e.ma_don_vi]
