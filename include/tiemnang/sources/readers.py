@@ -114,17 +114,15 @@ class _Mojibake:
 
     def __init__(self) -> None:
         self.foreign = self.vietnamese = 0
-
-    @property
-    def done(self) -> bool:
-        return self.foreign + self.vietnamese >= self.ENOUGH
+        self.done = False   # enough seen: the rest of the file is not looked at
 
     def feed(self, text: str) -> None:
-        if text.isascii() or self.done:
+        if self.done or text.isascii():
             return
         self.foreign += len(_FOREIGN.findall(text))
         self.vietnamese += len(_VIETNAMESE_LETTER.findall(text))
-        if self.done:
+        if self.foreign + self.vietnamese >= self.ENOUGH:
+            self.done = True
             self.check()
 
     def check(self) -> None:
@@ -144,13 +142,14 @@ def csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     mojibake = _Mojibake()
     with path.open("r", encoding=encoding, newline="") as fh:
         reader = csv.reader(_lines(fh, mojibake))
-        width, previous = 0, 0
+        width = previous = 0
         try:
             for number, cells in enumerate(reader, start=1):
                 if reader.line_num - previous > 1:  # a quoted cell with line breaks
                     _check_quotes(number, previous + 1, cells, width)
                 previous = reader.line_num
-                width = max(width, len(cells))
+                if number <= _HEADER_SEARCH_ROWS:  # the header's width (titled files: within these rows)
+                    width = max(width, len(cells))
                 yield number, cells
         except UnicodeDecodeError as exc:
             raise FileRejected("ma_hoa_khong_ro", f"cannot decode as {encoding}: byte {exc.start}") from None
@@ -166,7 +165,8 @@ def _lines(fh, mojibake: _Mojibake) -> Iterator[str]:
         if len(line) == MAX_LINE and line[-1] not in "\r\n":
             raise FileRejected("tep_hong", f"line {number} is longer than {MAX_LINE:,} characters")
         line = unicodedata.normalize("NFC", line)
-        mojibake.feed(line)
+        if not mojibake.done:
+            mojibake.feed(line)
         yield line
 
 
