@@ -22,8 +22,8 @@ _CHUNK = 1 << 20
 _HEADER_SEARCH_ROWS = 40
 # Readers are bounded before anything is allocated; a file over a bound is quarantined whole (tep_hong).
 MAX_LINE = 1 << 20                  # characters of one physical CSV line (a field: csv's own 131,072)
-MAX_XLSX_BYTES = 256 << 20          # bytes of a workbook's parts once unpacked
-MAX_SHEET_CELLS = 5_000_000         # cells of one sheet's rectangle, as declared and as written
+MAX_XLSX_BYTES = 128 << 20          # bytes of a workbook's parts once unpacked (100,000 rows: ~55 MiB)
+MAX_SHEET_CELLS = 2_000_000         # cells of one sheet's rectangle, as declared and as written
 _MAX_PENDING = 8 << 20              # bytes of sheet XML without the end of a cell or row
 SHEET_ROWS = 10_000_000             # row numbers of the p-th sheet (p ≥ 2) start at p × SHEET_ROWS
 # UTF-8 byte pairs for Vietnamese letters (U+1EA0–U+1EF9, Đ đ Ơ ơ Ư ư): a file that has them but is not
