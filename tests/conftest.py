@@ -110,3 +110,16 @@ def delivery(root: Path, source: str, date: str, files: dict[str, str | bytes], 
     if ready:
         (folder / "_READY").touch()
     return folder
+
+
+def xlsx_bytes(build) -> bytes:
+    """A workbook that `build(workbook)` fills (openpyxl, imported here: most tests need none), as bytes."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    build(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import psycopg
 import pytest
-from conftest import make_database
+from conftest import make_database, xlsx_bytes
 
 from tiemnang.sources import ingest
 
@@ -26,14 +24,6 @@ def db(pg_cluster):
     conninfo, drop = make_database("tiemnang_corpus")
     yield conninfo
     drop()
-
-
-def _xlsx(build) -> bytes:
-    wb = openpyxl.Workbook()
-    build(wb)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _formulas(wb):
@@ -52,7 +42,7 @@ def _sheets(wb):
     first.append([1, *PERSON])
     other = wb.create_sheet("Khác")
     other.append(HEADER)
-    other.append([1, "Không Được Đọc", "01/01/1950", "Nam", "", "", "", "HN", "", ""])
+    other.append([1, "Lò Văn Hai", "01/01/1950", "Nam", "", "", "", "HN", "", ""])
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +54,10 @@ def landing(db, tmp_path_factory):
                  "injection_cells", "rows_mess"):
         (welfare / f"04105_{name}.csv").write_bytes((CORPUS / f"{name}.csv").read_bytes())
     (welfare / "04105_zero.xlsx").write_bytes(b"")
-    good = _xlsx(_formulas)
+    good = xlsx_bytes(_formulas)
     (welfare / "04105_formulas_merged.xlsx").write_bytes(good)
     (welfare / "04105_truncated.xlsx").write_bytes(good[: len(good) // 2])
-    (welfare / "04105_sheets.xlsx").write_bytes(_xlsx(_sheets))
+    (welfare / "04105_sheets.xlsx").write_bytes(xlsx_bytes(_sheets))
     with zipfile.ZipFile(welfare / "04105_not_a_workbook.xlsx", "w") as z:
         z.writestr("hello.txt", "xin chào")
     (welfare / "99999_unknown_commune.csv").write_bytes((CORPUS / "rows_mess.csv").read_bytes())
@@ -131,15 +121,15 @@ def test_every_file_logged_once_nothing_outside_read_nothing_executed(db, landin
         assert "root:" not in raw
 
 
-def test_workbook_values_formulas_merged_and_first_sheet_only(db, landing):
+def test_workbook_values_formulas_merged_and_every_sheet_with_the_header(db, landing):
     with psycopg.connect(db) as conn:
         rows = conn.execute(
             "SELECT dong, ho_ten, ngay_sinh FROM stg.welfare w JOIN ops.file_log f USING (file_id)"
             " WHERE f.path LIKE %s ORDER BY dong", ("%formulas_merged%",)).fetchall()
         assert rows == [(3, "Lò Văn An", "1955-12-03"), (4, "Lò Thị Bình", "1960-05-01")]
-        sheets = conn.execute("SELECT ho_ten FROM stg.welfare w JOIN ops.file_log f USING (file_id)"
-                              " WHERE f.path LIKE %s", ("%sheets%",)).fetchall()
-        assert sheets == [("Lò Văn An",)]
+        sheets = conn.execute("SELECT dong, ho_ten FROM stg.welfare w JOIN ops.file_log f USING (file_id)"
+                              " WHERE f.path LIKE %s ORDER BY dong", ("%sheets%",)).fetchall()
+        assert sheets == [(2, "Lò Văn An"), (20_000_002, "Lò Văn Hai")]   # the second sheet's row 2
 
 
 def test_stray_quote_and_embedded_newline_and_injection_cells_are_plain_data(db, landing):

@@ -20,7 +20,15 @@ _INT_ZERO_FRACTION = re.compile(r"[+-]?\d+\.0+")
 _THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 _THOUSANDS_SEP = re.compile(r"[.,]")
 _WHOLE = re.compile(r"\d+")
+# control characters that are not whitespace (NUL, ESC, DEL, C1) and format characters (zero-width space and
+# joiners, BOM, soft hyphen, direction marks): invisible, never part of a name or code, and NUL cannot be stored
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+                        r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _YEAR_MIN, _YEAR_MAX = 1880, 2100
+# a whole number longer than this is beyond every column (bigint has 19 digits) and is not converted: Python
+# refuses int() of more than 4,300 digits, and a 5,000-digit wage must be a warning, not a crash
+_MAX_DIGITS = 40
+TOO_LARGE = 10 ** _MAX_DIGITS
 
 
 def clean_text(value: object) -> str:
@@ -34,7 +42,20 @@ def clean_text(value: object) -> str:
         return value.strip(" ")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = unicodedata.normalize("NFC", str(value))
+    if not text.isprintable():
+        text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_invisible(value: object) -> bool:
+    """Whether a cell holds control or format characters that clean_text removes (whitespace aside)."""
+    return type(value) is str and not value.isprintable() and _INVISIBLE.search(value) is not None
+
+
+def has_letter(text: str) -> bool:
+    """Whether a (cleaned) name has a visible letter at all: not only digits, punctuation or symbols."""
+    return text[:1].isalpha() or any(c.isalpha() for c in text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,9 +235,10 @@ _SEX = {"nam": 1, "1": 1, "nu": 2, "2": 2}
 
 
 def parse_int(raw: object) -> int | None:
+    """A whole number; one of more than 40 digits reads as ±TOO_LARGE (beyond every column's range)."""
     if type(raw) is str:  # the common cell first
         if raw.isascii() and raw.isdigit():
-            return int(raw)
+            return int(raw) if len(raw) <= _MAX_DIGITS else TOO_LARGE
         if not raw:
             return None
     elif isinstance(raw, bool):
@@ -226,11 +248,18 @@ def parse_int(raw: object) -> int | None:
     elif isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
     text = clean_text(raw).replace(" ", "")
-    if _INT.fullmatch(text):
-        return int(text)
     if _INT_ZERO_FRACTION.fullmatch(text):
-        return int(text.split(".")[0])
-    return None
+        text = text.split(".")[0]
+    elif not _INT.fullmatch(text):
+        return None
+    return _whole(text)
+
+
+def _whole(text: str) -> int:
+    """int() of a signed digit string, ±TOO_LARGE past 40 digits."""
+    if len(text.lstrip("+-")) <= _MAX_DIGITS:
+        return int(text)
+    return -TOO_LARGE if text.startswith("-") else TOO_LARGE
 
 
 def parse_amount(raw: object) -> int | float | None:
@@ -242,7 +271,7 @@ def parse_amount(raw: object) -> int | float | None:
         return raw
     text = clean_text(raw).replace(" ", "")
     if _THOUSANDS.fullmatch(text):
-        return int(_THOUSANDS_SEP.sub("", text))
+        return _whole(_THOUSANDS_SEP.sub("", text))
     return None
 
 

@@ -10,9 +10,36 @@ from tiemnang.reference.geography import is_commune
 from tiemnang.sources import identifiers as ids
 
 Cells = Mapping[str, Any]
-# a CSV row's cells in the layout's `columns` order → the staging values (stg_columns order) of a row the
-# rules accept without warning, or None when the row needs the full rules (`convert`)
-FastPath = Callable[[tuple[str, ...]], tuple[Any, ...] | None]
+# a CSV row's cells in the layout's `columns` order and the file's context → the staging values (stg_columns
+# order) of a row the rules accept without warning, or None when the row needs the full rules (`convert`)
+FastPath = Callable[[tuple[str, ...], Mapping[str, str]], tuple[Any, ...] | None]
+
+# Every value must fit its staging column (docs/reliability.md, "No value crashes anything"): whole numbers by
+# the column's type, amounts (numeric) by a sane bound, text by a length no name, address or code reaches (it
+# also keeps every value under PostgreSQL's btree limit of 2,704 bytes, as matching indexes names and codes).
+SMALLINT = (-(1 << 15), (1 << 15) - 1)
+INTEGER = (-(1 << 31), (1 << 31) - 1)
+BIGINT = (-(1 << 63), (1 << 63) - 1)
+AMOUNT = (-(10 ** 15) + 1, 10 ** 15 - 1)    # a million billion VND: beyond any wage, income or turnover
+NAME_MAX = 100                              # characters of a person's name
+TEXT_MAX = 500                              # characters of any other text or code
+BORN_MIN = "1900"                           # births from 1900 (so_ddcn's first century) to the delivery date
+
+
+class Uncomputed:
+    """A workbook formula cell saved without its value (a file written by a program, never opened in Excel):
+    it reads as an empty cell, and its row gets the warning `cong_thuc_chua_tinh`."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "Uncomputed()"
+
+
+UNCOMPUTED = Uncomputed()
 
 
 @dataclass(frozen=True)
@@ -51,14 +78,53 @@ class Layout:
 
 
 # ---------------------------------------------------------------- shared field rules
-def _person(v: Verdict, cells: Cells, name_field: str = "ho_ten", bhxh: bool = False) -> None:
+@dataclass(frozen=True)
+class _Checked:
+    """A layout's rules plus the checks every cell gets: invisible characters, formulas saved without a value.
+    (A class, not a closure: layouts travel to the load worker processes by pickle.)"""
+
+    rules: Callable[[Cells, Mapping[str, str]], Verdict]
+
+    def __call__(self, cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+        v = self.rules(cells, ctx)
+        values = cells.values()
+        try:
+            if "".join(values).isprintable():  # every CSV row but one with a tab, a line break or worse
+                return v
+        except TypeError:                      # a workbook row: numbers, dates, None, Uncomputed
+            pass
+        if any(map(ids.has_invisible, values)):
+            v.warnings.append("ky_tu_an")
+        if any(type(c) is Uncomputed for c in values):
+            v.warnings.append("cong_thuc_chua_tinh")
+            if v.reasons:  # what is missing may be what the formula would have given: say so in the quarantine
+                v.reasons.append("cong_thuc_chua_tinh")
+        return v
+
+
+def _fit(v: Verdict, value: str | None) -> str | None:
+    """A text value, or None with the warning `van_ban_qua_dai` when it is longer than TEXT_MAX."""
+    if value is not None and len(value) > TEXT_MAX:
+        v.warnings.append("van_ban_qua_dai")
+        return None
+    return value
+
+
+def _person(v: Verdict, cells: Cells, ctx: Mapping[str, str], name_field: str = "ho_ten", bhxh: bool = False) -> None:
     """Name, birth date, sex and IDs of a person row; adds the identity reasons and warnings."""
-    v.values["ho_ten"] = ids.clean_text(cells.get(name_field)) or None
-    if not v.values["ho_ten"]:
+    name = ids.clean_text(cells.get(name_field))
+    v.values["ho_ten"] = name or None
+    if not ids.has_letter(name):    # empty, or only digits, punctuation and invisible characters
         v.reasons.append("thieu_ho_ten")
+    elif len(name) > NAME_MAX:
+        v.reasons.append("ho_ten_qua_dai")
     raw_date = cells.get("ngay_sinh")
     born = ids.parse_date(raw_date)
-    if born is None and ids.clean_text(raw_date):
+    if born is not None and not BORN_MIN <= born.known <= ctx["ngay_giao"]:
+        # ISO text compares as dates, a partial date as its first day: "2026-11" <= "2026-11-20" < "2026-12"
+        v.warnings.append("ngay_sinh_ngoai_khoang")
+        born = None
+    elif born is None and ids.clean_text(raw_date):
         v.warnings.append("ngay_sinh_khong_hop_le")
     v.values["ngay_sinh"] = born.known if born else None
     v.values["ngay_sinh_dau"] = born.first_day if born else None
@@ -70,12 +136,12 @@ def _person(v: Verdict, cells: Cells, name_field: str = "ho_ten", bhxh: bool = F
     else:
         sex = None
     ddcn = ids.check_so_ddcn(cells.get("so_ddcn"), born.year if born else None, sex)
-    v.values["so_ddcn"], v.values["so_ddcn_tin_cay"] = ddcn.value, ddcn.trusted
+    v.values["so_ddcn"], v.values["so_ddcn_tin_cay"] = _fit(v, ddcn.value), ddcn.trusted
     v.warnings.extend(ddcn.warnings)
     valid_id = ddcn.structure_ok
     if bhxh:
         si = ids.check_ma_so_bhxh(cells.get("ma_so_bhxh"))
-        v.values["ma_so_bhxh"], v.values["ma_so_bhxh_tin_cay"] = si.value, si.trusted
+        v.values["ma_so_bhxh"], v.values["ma_so_bhxh_tin_cay"] = _fit(v, si.value), si.trusted
         v.warnings.extend(si.warnings)
         valid_id = valid_id or si.trusted
     if born is None and not valid_id:
@@ -91,11 +157,11 @@ def _commune(v: Verdict, cells: Cells, name: str = "ma_xa") -> None:
 
 def _text(v: Verdict, cells: Cells, *names: str) -> None:
     for name in names:
-        v.values[name] = ids.clean_text(cells.get(name)) or None
+        v.values[name] = _fit(v, ids.clean_text(cells.get(name)) or None)
 
 
 def _code(v: Verdict, cells: Cells, name: str, allowed: frozenset[str] | None, warning: str = "gia_tri_khong_hop_le") -> str | None:
-    value = ids.clean_text(cells.get(name)).upper() or None
+    value = _fit(v, ids.clean_text(cells.get(name)).upper() or None)
     v.values[name] = value
     if value is not None and allowed is not None and value not in allowed:
         v.warnings.append(warning)
@@ -111,8 +177,22 @@ def _parsed(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any], wa
     v.values[name] = value
 
 
-def _number(v: Verdict, cells: Cells, name: str, parse: Callable[[Any], Any] = ids.parse_int) -> None:
+def _number(v: Verdict, cells: Cells, name: str, bounds: tuple[int, int],
+            parse: Callable[[Any], Any] = ids.parse_int) -> None:
+    """A number its column holds; one beyond `bounds` is kept as empty, with the warning `so_vuot_gioi_han`."""
     _parsed(v, cells, name, parse, "so_khong_hop_le")
+    value = v.values[name]
+    if value is not None and not bounds[0] <= value <= bounds[1]:
+        v.values[name] = None
+        v.warnings.append("so_vuot_gioi_han")
+
+
+def _id_nguoi(v: Verdict, cells: Cells) -> None:
+    """The register's person id: a whole number a bigint holds, or the row cannot be placed."""
+    value = ids.parse_int(cells.get("id_nguoi"))
+    v.values["id_nguoi"] = value
+    if value is None or not BIGINT[0] <= value <= BIGINT[1]:
+        v.reasons.append("id_nguoi_khong_hop_le")
 
 
 def _day(v: Verdict, cells: Cells, name: str) -> None:
@@ -126,24 +206,25 @@ def _month(v: Verdict, cells: Cells, name: str) -> None:
 # ---------------------------------------------------------------- register
 def _persons(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict()
-    v.values["id_nguoi"] = ids.parse_int(cells.get("id_nguoi"))
-    if v.values["id_nguoi"] is None:
-        v.reasons.append("id_nguoi_khong_hop_le")
-    _person(v, cells, bhxh=True)
+    _id_nguoi(v, cells)
+    _person(v, cells, ctx, bhxh=True)
     _commune(v, cells)
     _text(v, cells, "ma_ho")
     return v
 
 
-def _persons_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """`_persons` for a row with a name, a full or partial birth date, well-formed IDs agreeing with it, sex
-    1/2/empty and a known commune: no reason, no warning. Anything else returns None (the full rules)."""
+def _persons_fast(cells: tuple[str, ...], ctx: Mapping[str, str]) -> tuple[Any, ...] | None:
+    """`_persons` for a row of printable cells with a name, a full or partial birth date from 1900 to the
+    delivery, well-formed IDs agreeing with it, sex 1/2/empty and a known commune: no reason, no warning.
+    Anything else returns None (the full rules)."""
     id_nguoi, bhxh, ddcn, ho_ten, ngay_sinh, gioi_tinh, ma_xa, ma_ho = cells
-    if not _is_bigint(id_nguoi):
+    if not _is_bigint(id_nguoi) or not "".join(cells).isprintable():
         return None
     name = ids.clean_text(ho_ten)
-    born = ids.parse_date(ngay_sinh) if name else None
-    if born is None:
+    if not (ids.has_letter(name) and len(name) <= NAME_MAX and len(ma_ho) <= TEXT_MAX):
+        return None
+    born = ids.parse_date(ngay_sinh)
+    if born is None or not BORN_MIN <= born.known <= ctx["ngay_giao"]:
         return None
     sex = _SEX_CELLS.get(gioi_tinh, 0)
     if sex == 0:
@@ -173,9 +254,7 @@ _COVERAGE_TYPES = frozenset({"BHYT", "BHXH_BB", "BHXH_TN"})
 
 def _coverage(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict()
-    v.values["id_nguoi"] = ids.parse_int(cells.get("id_nguoi"))
-    if v.values["id_nguoi"] is None:
-        v.reasons.append("id_nguoi_khong_hop_le")
+    _id_nguoi(v, cells)
     loai = ids.clean_text(cells.get("loai")).upper()
     v.values["loai"] = loai
     if loai not in _COVERAGE_TYPES:
@@ -184,19 +263,22 @@ def _coverage(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     _text(v, cells, "ma_don_vi")
     _day(v, cells, "tu_ngay")
     _day(v, cells, "den_ngay")
-    _number(v, cells, "phuong_thuc")
+    _number(v, cells, "phuong_thuc", SMALLINT)
     if v.values["phuong_thuc"] not in (None, 1, 3, 6, 12):
         v.warnings.append("gia_tri_khong_hop_le")
-    _number(v, cells, "muc_thu_nhap", ids.parse_amount)
-    _number(v, cells, "thu_tu_trong_ho")
+    _number(v, cells, "muc_thu_nhap", AMOUNT, ids.parse_amount)
+    _number(v, cells, "thu_tu_trong_ho", SMALLINT)
     return v
 
 
-def _coverage_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """`_coverage` for a row with a known type, full dates or none, an allowed payment period and plain whole
-    numbers: no reason, no warning. Anything else returns None (the full rules)."""
+def _coverage_fast(cells: tuple[str, ...], ctx: Mapping[str, str]) -> tuple[Any, ...] | None:
+    """`_coverage` for a row of printable cells with a known type, full dates or none, an allowed payment period
+    and plain whole numbers its columns hold: no reason, no warning. Anything else returns None (the full rules)."""
     id_nguoi, loai, ma_doi_tuong, ma_don_vi, tu_ngay, den_ngay, phuong_thuc, muc_thu_nhap, thu_tu = cells
-    if not _is_bigint(id_nguoi) or loai not in _COVERAGE_TYPES:
+    if not _is_bigint(id_nguoi) or loai not in _COVERAGE_TYPES or not "".join(cells).isprintable():
+        return None
+    # a code upper-cased may grow (ß → SS, at most threefold): within TEXT_MAX either way
+    if len(ma_doi_tuong) > TEXT_MAX // 3 or len(ma_don_vi) > TEXT_MAX:
         return None
     tu = den = None
     if tu_ngay:
@@ -212,7 +294,8 @@ def _coverage_fast(cells: tuple[str, ...]) -> tuple[Any, ...] | None:
     period = _PERIOD_CELLS.get(phuong_thuc, 0)
     if period == 0:
         return None
-    if muc_thu_nhap and not (muc_thu_nhap.isascii() and muc_thu_nhap.isdigit()):
+    # at most 15 digits: within AMOUNT (a longer number takes the full rules)
+    if muc_thu_nhap and not (len(muc_thu_nhap) <= 15 and muc_thu_nhap.isascii() and muc_thu_nhap.isdigit()):
         return None
     # at most 4 digits: the smallint column holds it (a larger number takes the full rules)
     if thu_tu and not (len(thu_tu) <= 4 and thu_tu.isascii() and thu_tu.isdigit()):
@@ -253,15 +336,15 @@ def _enterprises(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     _commune(v, cells)
     _day(v, cells, "ngay_thanh_lap")
     status = ids.clean_text(cells.get("trang_thai"))
-    v.values["trang_thai"] = status.zfill(2) if status.isdigit() and len(status) < 2 else status or None
-    _number(v, cells, "so_lao_dong")
+    v.values["trang_thai"] = _fit(v, status.zfill(2) if status.isdigit() and len(status) < 2 else status or None)
+    _number(v, cells, "so_lao_dong", INTEGER)
     _month(v, cells, "ky")
     return v
 
 
 def _household_businesses(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict()
-    _person(v, cells, name_field="ho_ten_chu_ho")
+    _person(v, cells, ctx, name_field="ho_ten_chu_ho")
     # the owner's 12-digit ID is the tax code since 07/2025; a legacy code has 10 digits
     raw = ids.digits_of(cells.get("ma_so_thue"), None) or (v.values["so_ddcn"] or "")
     if len(raw) == 12:
@@ -272,21 +355,21 @@ def _household_businesses(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
         v.reasons.append("ma_so_thue_khong_hop_le")
     _commune(v, cells)
     _text(v, cells, "dia_chi_kinh_doanh", "nganh_nghe")
-    _number(v, cells, "doanh_thu_nam", ids.parse_amount)
+    _number(v, cells, "doanh_thu_nam", AMOUNT, ids.parse_amount)
     _code(v, cells, "phuong_phap", _PHUONG_PHAP)
     return v
 
 
 def _wage_earners(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict()
-    _person(v, cells)
+    _person(v, cells, ctx)
     raw_employer = cells.get("ma_so_thue_don_vi")
     v.values["ma_so_thue_don_vi"] = ids.canonical_mst(raw_employer)
     if v.values["ma_so_thue_don_vi"] is None:
-        v.values["ma_so_thue_don_vi"] = ids.digits_of(raw_employer) or None
+        v.values["ma_so_thue_don_vi"] = _fit(v, ids.digits_of(raw_employer) or None)
         v.warnings.append("ma_so_thue_don_vi_sai")
     _month(v, cells, "ky")
-    _number(v, cells, "thu_nhap", ids.parse_amount)
+    _number(v, cells, "thu_nhap", AMOUNT, ids.parse_amount)
     _code(v, cells, "loai_hop_dong", _HOP_DONG)
     return v
 
@@ -307,7 +390,7 @@ def _school_directory(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
 
 def _roster(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict(values={"ma_truong": ctx["ma_truong"]})
-    _person(v, cells, bhxh=True)
+    _person(v, cells, ctx, bhxh=True)
     _text(v, cells, "lop", "khoi", "ghi_chu")
     return v
 
@@ -318,7 +401,7 @@ DOI_TUONG = frozenset({"HN", "CN", "NLNDM", "DTTS", "HTXH", "TUAT"})
 
 def _welfare(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     v = Verdict(values={"ma_xa": ctx["ma_xa"]})
-    _person(v, cells, bhxh=True)
+    _person(v, cells, ctx, bhxh=True)
     _text(v, cells, "ma_ho", "quan_he", "thon", "ghi_chu")
     doi_tuong = ids.fold(ids.clean_text(cells.get("doi_tuong"))).upper()
     v.values["doi_tuong"] = doi_tuong
@@ -365,7 +448,7 @@ LAYOUTS: dict[str, Layout] = {
             "register", "persons", "persons",
             _plain("id_nguoi", "ma_so_bhxh", "so_ddcn", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_xa", "ma_ho"),
             ("id_nguoi", "ma_so_bhxh", "ma_so_bhxh_tin_cay", *_PERSON_STG, "ma_xa", "ma_ho"),
-            _persons, fast=_persons_fast, binary_copy=True,
+            _Checked(_persons), fast=_persons_fast, binary_copy=True,
         ),
         Layout(
             "register", "coverage", "coverage",
@@ -373,13 +456,13 @@ LAYOUTS: dict[str, Layout] = {
                    "muc_thu_nhap", "thu_tu_trong_ho"),
             ("id_nguoi", "loai", "ma_doi_tuong", "ma_don_vi", "tu_ngay", "den_ngay", "phuong_thuc",
              "muc_thu_nhap", "thu_tu_trong_ho"),
-            _coverage, fast=_coverage_fast, binary_copy=True,
+            _Checked(_coverage), fast=_coverage_fast, binary_copy=True,
         ),
         Layout(
             "register", "employers", "employers",
             _plain("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
             ("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
-            _employers, binary_copy=True,
+            _Checked(_employers), binary_copy=True,
         ),
         Layout(
             "tax", "enterprises", "enterprises",
@@ -387,7 +470,7 @@ LAYOUTS: dict[str, Layout] = {
                    "trang_thai", "so_lao_dong", "ky"),
             ("ma_so_thue", "ten_doanh_nghiep", "loai_hinh", "ma_xa", "dia_chi", "ngay_thanh_lap",
              "trang_thai", "so_lao_dong", "ky"),
-            _enterprises,
+            _Checked(_enterprises),
         ),
         Layout(
             "tax", "household_businesses", "household_businesses",
@@ -395,31 +478,31 @@ LAYOUTS: dict[str, Layout] = {
                    "dia_chi_kinh_doanh", "nganh_nghe", "doanh_thu_nam", "phuong_phap"),
             ("ma_so_thue", *_PERSON_STG, "ma_xa", "dia_chi_kinh_doanh", "nganh_nghe", "doanh_thu_nam",
              "phuong_phap"),
-            _household_businesses,
+            _Checked(_household_businesses),
         ),
         Layout(
             "tax", "wage_earners", "wage_earners",
             _plain("ma_so_thue_don_vi", "so_ddcn", "ho_ten", "ngay_sinh", "ky", "thu_nhap", "loai_hop_dong"),
             ("ma_so_thue_don_vi", "so_ddcn", "so_ddcn_tin_cay", "ho_ten", "ngay_sinh", "ngay_sinh_dau", "ky",
              "thu_nhap", "loai_hop_dong"),
-            _wage_earners,
+            _Checked(_wage_earners),
         ),
         Layout(
             "schools", "school_directory", "schools",
             _plain("ma_truong", "ten_truong", "cap_hoc", "ma_xa"),
             ("ma_truong", "ten_truong", "cap_hoc", "ma_xa"),
-            _school_directory,
+            _Checked(_school_directory),
         ),
         Layout(
             "schools", "roster", "students", _STUDENT_COLUMNS,
             ("ma_truong", *_PERSON_STG, "ma_so_bhxh", "ma_so_bhxh_tin_cay", "lop", "khoi", "ghi_chu"),
-            _roster, titled=True,
+            _Checked(_roster), titled=True,
         ),
         Layout(
             "welfare", "welfare", "welfare", _WELFARE_COLUMNS,
             ("ma_xa", *_PERSON_STG, "ma_so_bhxh", "ma_so_bhxh_tin_cay", "ma_ho", "quan_he", "doi_tuong", "thon",
              "ghi_chu"),
-            _welfare, titled=True,
+            _Checked(_welfare), titled=True,
         ),
     )
 }

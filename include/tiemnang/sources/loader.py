@@ -257,7 +257,7 @@ def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint,
             pass
     if staged is None:
         staged = _stage_rows(conn, f, fp, file_id, binary=False)
-    read, accepted, quarantined, warned, duplicates_possible = staged
+    read, accepted, quarantined, warned, duplicates_possible, notes = staged
     moved = moved_warned = 0
     if duplicates_possible:
         moved, moved_warned = db.fetch(conn, "ingest/move_duplicates",
@@ -267,7 +267,7 @@ def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint,
     if read != accepted + quarantined:
         raise ConservationError(f"{f.path}: read {read} != accepted {accepted} + quarantined {quarantined}")
     stats = {"rows_read": read, "rows_accepted": accepted, "rows_quarantined": quarantined, "rows_warned": warned}
-    message = None if read or accepted else "no data rows"
+    message = "; ".join([*notes, *([] if read or accepted else ["no data rows"])]) or None
     db.run(conn, "ingest/finish_file", {"file_id": file_id, "message": message, **stats})
     return file_id, stats
 
@@ -281,17 +281,18 @@ _INT_RANGES = {21: (-(1 << 15), (1 << 15) - 1), 23: (-(1 << 31), (1 << 31) - 1),
 
 
 def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_id: int,
-                binary: bool) -> tuple[int, int, int, int, bool]:
+                binary: bool) -> tuple[int, int, int, int, bool, list[str]]:
     """COPY the file's accepted rows into stg and its rejected rows into quarantine.
 
-    Returns rows read, accepted, quarantined, warned, and whether the duplicates statement must run. A CSV row
-    the layout's fast path takes is converted without a Verdict; every other row gets the full rules. Binary
-    COPY (register files) spares the text formatting and parsing of every value.
+    Returns rows read, accepted, quarantined, warned, whether the duplicates statement must run, and the reader's
+    notes on the file (sheets not read). A CSV row the layout's fast path takes is converted without a Verdict;
+    every other row gets the full rules. Binary COPY (register files) spares the text formatting and parsing of
+    every value.
     """
     layout = f.layout
     assert layout is not None and f.real_path is not None
-    records = readers.csv_records(f.real_path, fp.encoding) if f.is_csv else readers.xlsx_records(f.real_path)
-    tbl = readers.table(records, layout)
+    tbl = readers.open_table(f.real_path, fp.encoding, layout, f.is_csv)
+    ctx = {**f.context, "ngay_giao": f.delivery_date.isoformat()}  # births after the delivery are impossible
     columns = [*layout.stg_columns, "canh_bao", "hang_bam", "file_id", "dong"]
     copy_stg = sql.SQL("COPY stg.{} ({}) FROM STDIN{}").format(
         sql.Identifier(layout.table), sql.SQL(", ").join(map(sql.Identifier, columns)),
@@ -322,12 +323,12 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
                     seconds = time.perf_counter() - started
                     log.info("ingest %s %r: %d rows read in %.0fs (%.0f rows/s)",
                              f.source, f.path, read, seconds, read / seconds)
-                values = fast(pick(cells)) if fast is not None and len(cells) >= width else None
+                values = fast(pick(cells), ctx) if fast is not None and len(cells) >= width else None
                 if values is not None:
                     row = list(values)
                     warnings = no_warnings
                 else:
-                    verdict = layout.convert(fields(cells), f.context)
+                    verdict = layout.convert(fields(cells), ctx)
                     if verdict.reasons:
                         spool.write(json.dumps([number, verdict.reasons, readers.raw_cells(tbl.header, cells)],
                                                ensure_ascii=False) + "\n")
@@ -347,7 +348,7 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
                 copy.write_row(row)
                 accepted += 1
         quarantined = _copy_quarantine(conn, f, file_id, spool)
-    return read, accepted, quarantined, warned, _may_repeat(prefixes)
+    return read, accepted, quarantined, warned, _may_repeat(prefixes), tbl.notes
 
 
 def _may_repeat(prefixes: bytearray) -> bool:
