@@ -158,12 +158,9 @@ def delivery_files(root: Path, source: str, date: dt.date, folder: Path) -> list
         if len(members) < 2:
             continue
         names = ", ".join(ascii(safe_text(entries[i].name)) for i in members)
-        taken: set[str] = set()
         for i in members:
-            f = files[i]
-            # NFC-equal names would share a path: the later ones keep theirs as delivered
-            path = f.path if f.path not in taken else f"{source}/{date.isoformat()}/{safe_text(entries[i].name)}"
-            taken.add(path)
-            files[i] = replace(f, path=path, problem="tep_trung_khoa",
-                               message=f"two or more files for the key {f.file_key!r} in one delivery: {names}")
+            # named as delivered: NFC-equal names would otherwise share one path
+            files[i] = replace(files[i], path=f"{source}/{date.isoformat()}/{safe_text(entries[i].name)}",
+                               problem="tep_trung_khoa", message=f"two or more files for the key"
+                               f" {files[i].file_key!r} in one delivery: {names}")
     return files
