@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from conftest import delivery as _delivery
 
+from tiemnang.monitor import queries, render
 from tiemnang.orchestration.weekly import (
     QualityGateClosed,
     check_quality_gate,
@@ -99,6 +100,14 @@ def test_fully_quarantined_lists_hold_no_province_back(committed_db, tmp_path):
                          ("open", None, "mo"), ("snapshot_in_force", "register/2026-11-13", "ban_chup_moi_nhat")]
     assert check_quality_gate(committed_db, D) == gate          # a retry records the same, not twice
     assert len(_rows(committed_db, "SELECT 1 FROM ops.gate_decision")) == len(decisions)
+    # the monitor page shows the decisions and counts the quarantined rows in their province
+    with psycopg.connect(committed_db) as conn:
+        week = queries.week("2026-W47")
+        page = render.gate_table(queries.gate_decisions(conn, week))
+        counts = {(c["ma_tinh"], c["ly_do"]): (c["so_dong"], c["so_tep"]) for c in queries.quarantine_counts(conn, week)}
+    assert "welfare/2026-11-16/03784_tuat.csv" in page and "khong_co_dong_hop_le" in page and "Công bố" in page
+    assert counts[(province("03784"), "thieu_ho_ten")] == (1, 0)
+    assert counts[(province("03784"), "khong_co_dong_hop_le")] == (1, 1)
 
     ensure_lists_built(committed_db, D)
     published = [publish_province(committed_db, p, D) for p in (province("03784"), province("12700"))]
