@@ -95,17 +95,19 @@ def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str],
                  copies: Path) -> int | Future | None:
     counts["files_seen"] += 1
     workers.wait_for_key(f)
-    # the file is copied as it is hashed and its rows are read from the copy: hash and rows are the same bytes
-    copy = copies / f"{counts['files_seen']}{Path(f.path).suffix.lower()}" if f.real_path is not None else None
-    fp = _fingerprint(f, copy)
-    seen, in_force, altered, previous_rows, min_share = db.fetch(conn, "ingest/file_state", {
-        "path": f.path, "sha256": fp.sha256, "source": f.source, "kind": f.kind, "file_key": f.file_key,
-        "delivery_date": f.delivery_date,
-    })[0]
+    fp = _fingerprint(f, None)
+    seen, in_force, altered, previous_rows, min_share = _file_state(conn, f, fp)
+    if not seen and f.real_path is not None:
+        # a file to load is copied as it is hashed again, and its rows are read from the copy: hash and rows are
+        # the same bytes whatever the source does meanwhile (files already done, most of every night, are not copied)
+        copy = copies / f"{counts['files_seen']}{Path(f.path).suffix.lower()}"
+        first, fp = fp.sha256, _fingerprint(f, copy)
+        if fp.sha256 != first:
+            seen, in_force, altered, previous_rows, min_share = _file_state(conn, f, fp)
+        f = replace(f, real_path=copy)
     if seen:
         counts["files_already_done"] += 1
         return None
-    f = replace(f, real_path=copy) if copy is not None else f
     problem = FileRejected(f.problem, f.message or f.problem) if f.problem else fp.problem
     if altered and f.real_path is not None:
         # a delivered folder is immutable: what was read of it stays what the old weeks were computed from
@@ -126,6 +128,14 @@ def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str],
             return workers.submit(f, fp, db.fetch(conn, "ingest/next_file_id")[0][0], floor)
         return _settle(_load_file(conn, f, fp, None, floor), counts)
     return _settle(_quarantine_file(conn, f, fp, problem), counts)
+
+
+def _file_state(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint) -> tuple:
+    """(seen, in_force, altered, previous_rows, min_share): sql/ingest/file_state.sql."""
+    return db.fetch(conn, "ingest/file_state", {
+        "path": f.path, "sha256": fp.sha256, "source": f.source, "kind": f.kind, "file_key": f.file_key,
+        "delivery_date": f.delivery_date,
+    })[0]
 
 
 def _snapshot_floor(f: LandingFile, previous_rows: int | None, min_share) -> Floor | None:
