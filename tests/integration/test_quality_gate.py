@@ -8,7 +8,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import assert_conserved as _conserved
 from conftest import delivery as _delivery
+from conftest import rows as _rows
 
 from tiemnang.monitor import queries, render
 from tiemnang.orchestration.weekly import (
@@ -51,20 +53,6 @@ def _load(conninfo: str, root: Path, *sources: str) -> None:
         counts = ingest(conninfo, source, root, D)
         assert counts["rows_read"] == counts["rows_accepted"] + counts["rows_quarantined"]
         validate(conninfo, source, counts["file_ids"])
-
-
-def _rows(conninfo: str, query: str, params=()) -> list[tuple]:
-    with psycopg.connect(conninfo) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def _conserved(conninfo: str) -> None:
-    """rows_read = rows_accepted + rows_quarantined per file, and the quarantine holds every quarantined row."""
-    assert _rows(conninfo, """
-        SELECT f.path FROM ops.file_log f
-        WHERE f.rows_read <> f.rows_accepted + f.rows_quarantined
-           OR f.rows_quarantined <> (SELECT count(*) FROM ops.quarantine q
-                                     WHERE q.file_id = f.file_id AND q.row_number IS NOT NULL)""") == []
 
 
 def test_fully_quarantined_lists_hold_no_province_back(committed_db, tmp_path):

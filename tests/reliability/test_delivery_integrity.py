@@ -9,9 +9,10 @@ import io
 import unicodedata
 from pathlib import Path
 
-import psycopg
 import pytest
+from conftest import assert_conserved as _conserved
 from conftest import delivery as _delivery
+from conftest import rows as _rows
 
 from tiemnang.sources import ingest, readers
 
@@ -22,20 +23,6 @@ WELFARE = ("DANH SÁCH HỘ NGHÈO\nSTT,HỌ VÀ TÊN,NGÀY SINH,GIỚI TÍNH,S�
            "1,Lò Văn A,01/01/1960,Nam,,01-001,HN\n2,Lò Thị B,02/02/1962,Nữ,,01-001,HN\n")
 ROSTER = "STT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n1,Cầm Văn C,01/09/2010,Nam,\n"
 NAME = "03784_hộ_nghèo.csv"
-
-
-def _rows(conninfo: str, query: str, params=()) -> list[tuple]:
-    with psycopg.connect(conninfo) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def _conserved(conninfo: str) -> None:
-    """rows_read = rows_accepted + rows_quarantined for every file, each quarantined row in ops.quarantine."""
-    assert _rows(conninfo, """
-        SELECT f.path FROM ops.file_log f
-        WHERE f.rows_read <> f.rows_accepted + f.rows_quarantined
-           OR f.rows_quarantined <> (SELECT count(*) FROM ops.quarantine q
-                                     WHERE q.file_id = f.file_id AND q.row_number IS NOT NULL)""") == []
 
 
 def _log(conninfo: str) -> list[tuple]:
