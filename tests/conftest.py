@@ -123,3 +123,18 @@ def xlsx_bytes(build) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def rows(conninfo: str, query: str, params=()) -> list[tuple]:
+    """The rows of one query, on a connection of its own."""
+    with psycopg.connect(conninfo) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def assert_conserved(conninfo: str) -> None:
+    """CONTRACT §3 per file: rows_read = rows_accepted + rows_quarantined, each quarantined row in ops.quarantine."""
+    assert rows(conninfo, """
+        SELECT f.path FROM ops.file_log f
+        WHERE f.rows_read <> f.rows_accepted + f.rows_quarantined
+           OR f.rows_quarantined <> (SELECT count(*) FROM ops.quarantine q
+                                     WHERE q.file_id = f.file_id AND q.row_number IS NOT NULL)""") == []

@@ -127,18 +127,21 @@ def test_asset_events_carry_figures(runs):
     assert extras and extras[0]["provinces_published"] == 34
 
 
-def test_a_commune_list_that_fails_holds_back_its_province_only(runs, world, e2e_warehouse, tmp_path):
-    """A third Friday where one commune's new list has every row quarantined: that province keeps last week's
-    lists, the 33 others publish, and `tiemnang run` fails naming the province."""
+def test_a_commune_list_with_every_row_quarantined_holds_no_province_back(runs, world, e2e_warehouse, tmp_path):
+    """A third Friday where one commune's new list has every row quarantined: the list is quarantined as a file
+    (the commune's earlier list stays in force), every province publishes and `tiemnang run` succeeds, with the
+    quarantine counted in the publication's asset event."""
     import shutil
+
+    from tiemnang import runner
 
     landing = tmp_path / "landing"
     shutil.copytree(world / "landing", landing)
     ma_xa = sorted(world.glob("landing/welfare/*/*_*.*"))[0].name[:5]
-    held = geography.province_of(ma_xa)
     folder = landing / "welfare" / "2026-11-26"
     folder.mkdir()
-    (folder / f"{ma_xa}_ho_ngheo_bo_sung.csv").write_text(
+    name = f"{ma_xa}_ho_ngheo_bo_sung.csv"
+    (folder / name).write_text(
         "STT,HỌ VÀ TÊN,NGÀY SINH,GIỚI TÍNH,SỐ ĐỊNH DANH CÁ NHÂN,MÃ HỘ,ĐỐI TƯỢNG\n1,,01/01/1960,Nam,,01-001,HN\n",
         encoding="utf-8")
     (folder / "_READY").touch()
@@ -147,10 +150,22 @@ def test_a_commune_list_that_fails_holds_back_its_province_only(runs, world, e2e
     proc = subprocess.run([TIEMNANG, "run", "--as-of", "2026-11-27", "--landing", str(landing)],
                           capture_output=True, text=True, env=env, timeout=900)
     output = proc.stdout + proc.stderr
-    assert proc.returncode != 0 and "summarize_publication" in output, output[-4000:]
-    assert f"{held}: welfare" in output and f"{ma_xa}_ho_ngheo_bo_sung.csv" in output
+    assert proc.returncode == 0, output[-4000:]
     with psycopg.connect(e2e_warehouse) as conn:
         latest = dict(conn.execute("SELECT ma_tinh, max(tuan) FROM ops.publication GROUP BY 1").fetchall())
-        assert latest.pop(held) == "2026-W47"
-        assert set(latest.values()) == {"2026-W48"} and len(latest) == len(geography.provinces()) - 1
-        assert conn.execute(f"SELECT DISTINCT tuan FROM tinh_{held}.tong_hop").fetchall() == [("2026-W47",)]  # noqa: S608
+        assert set(latest.values()) == {"2026-W48"} and len(latest) == len(geography.provinces())
+        logged = conn.execute("SELECT status, rows_read, rows_accepted, rows_quarantined, message FROM ops.file_log"
+                              " WHERE path = %s", (f"welfare/2026-11-26/{name}",)).fetchone()
+        assert logged[:4] == ("quarantined", 1, 0, 1) and logged[4].startswith("khong_co_dong_hop_le")
+        assert conn.execute("SELECT count(*) FROM stg.current_files('2026-11-27') WHERE path LIKE %s",
+                            (f"welfare/2026-11-26/{ma_xa}%",)).fetchone()[0] == 0
+        assert conn.execute("SELECT decision FROM ops.gate_decision WHERE ngay_tham_chieu = '2026-11-27'"
+                            " AND path IS NULL").fetchall() == [("open",)]
+    os.environ.update(runner.airflow_environment())
+    with psycopg.connect(runner.airflow_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+                         .replace("postgresql+psycopg://", "postgresql://")) as conn:
+        (extra,) = conn.execute("SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
+                                " WHERE a.name = 'tiemnang_published' ORDER BY e.id DESC LIMIT 1").fetchone()
+    extra = json.loads(extra) if isinstance(extra, str) else extra
+    assert extra["as_of"] == "2026-11-27" and extra["provinces_published"] == 34
+    assert extra["rows_quarantined"] >= 1 and extra["files_quarantined"] >= 1 and extra["alerts"] == []

@@ -121,29 +121,34 @@ def test_replacement_rules_and_snapshot_drop(committed_db, tmp_path):
     _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": _persons(10)})
     _delivery(tmp_path, "register", "2026-11-06", {"persons.csv": _persons(10)})               # identical
     _delivery(tmp_path, "register", "2026-11-07", {"persons.csv": "id_nguoi,ho_ten\n1,A\n"})   # misses columns
-    _delivery(tmp_path, "register", "2026-11-08", {"persons.csv": _persons(4)})                # < 50 %
+    _delivery(tmp_path, "register", "2026-11-08", {"persons.csv": _persons(4)})                # < 50 %: refused
     _delivery(tmp_path, "register", "2026-11-09", {"persons.csv": _persons(3, 100)}, ready=False)
     counts = ingest(committed_db, "register", tmp_path, D)
-    assert (counts["files_loaded"], counts["files_unchanged"], counts["files_quarantined"]) == (2, 1, 1)
-    message = _rows(committed_db, "SELECT message FROM ops.file_log WHERE status = 'quarantined'")[0][0]
-    assert message.startswith("thieu_cot") and "ma_so_bhxh" in message and "ma_xa" in message
+    assert (counts["files_loaded"], counts["files_unchanged"], counts["files_quarantined"]) == (1, 1, 2)
+    messages = [m for (m,) in _rows(committed_db, "SELECT message FROM ops.file_log WHERE status = 'quarantined'"
+                                                  " ORDER BY delivery_date")]
+    assert messages[0].startswith("thieu_cot") and "ma_so_bhxh" in messages[0] and "ma_xa" in messages[0]
+    assert messages[1].startswith("ban_chup_thu_hep: 4 rows accepted against 10")
     in_force = lambda d: _rows(committed_db, "SELECT path FROM stg.current_files(%s)", (d,))  # noqa: E731
     assert in_force(dt.date(2026, 11, 7)) == [("register/2026-11-05/persons.csv",)]
-    assert in_force(D) == [("register/2026-11-08/persons.csv",)]
+    assert in_force(D) == [("register/2026-11-05/persons.csv",)]
+    assert _rows(committed_db, "SELECT count(*) FROM stg.persons")[0][0] == 10
     result = validate(committed_db, "register", counts["file_ids"])
-    assert result["hard_failed"] == 1 and "2026-11-08/persons.csv" in result["hard_failures"][0]
-    assert _rows(committed_db, "SELECT count(*) FROM ops.dq_result WHERE NOT success AND severity = 'hard'")[0][0] == 1
+    assert result["hard_failed"] == 0
 
 
-def test_file_with_every_row_quarantined_is_a_hard_failure(committed_db, tmp_path):
+def test_file_with_every_row_quarantined_is_quarantined_as_a_file(committed_db, tmp_path):
     bad = REGISTER_HEADER + "1,,,,,1,99999,\n2,,,Ai Đó,,1,04105,\n"
     _delivery(tmp_path, "register", "2026-11-05", {"persons.csv": bad})
     counts = ingest(committed_db, "register", tmp_path, D)
-    assert (counts["rows_read"], counts["rows_quarantined"]) == (2, 2)
-    reasons = _rows(committed_db, "SELECT row_number, reasons FROM ops.quarantine ORDER BY row_number")
-    assert reasons == [(2, ["thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le"]), (3, ["khong_dinh_danh"])]
-    result = validate(committed_db, "register", counts["file_ids"])
-    assert any("every_row_quarantined" in f for f in result["hard_failures"])
+    assert (counts["rows_read"], counts["rows_quarantined"], counts["files_quarantined"]) == (2, 2, 1)
+    reasons = _rows(committed_db, "SELECT row_number, reasons FROM ops.quarantine ORDER BY row_number NULLS FIRST")
+    assert reasons == [(None, ["khong_co_dong_hop_le"]), (2, ["thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le"]),
+                       (3, ["khong_dinh_danh"])]
+    assert _rows(committed_db, "SELECT status, rows_read, rows_accepted, rows_quarantined FROM ops.file_log") == [
+        ("quarantined", 2, 0, 2)]
+    assert _rows(committed_db, "SELECT count(*) FROM stg.current_files(%s)", (D,)) == [(0,)]
+    assert validate(committed_db, "register", counts["file_ids"])["files"] == 0
 
 
 def _snapshot(conninfo: str) -> dict[str, list]:
@@ -236,9 +241,7 @@ def test_register_checks_in_sql_give_the_results_of_great_expectations(committed
     assert failed >= {("expect_column_values_to_be_unique", "id_nguoi"), ("expect_column_values_to_be_unique", "ma_don_vi"),
                       ("expect_column_pair_values_a_to_be_greater_than_b", "den_ngay,tu_ngay"),
                       ("expect_column_values_to_be_in_set", "phuong_thuc"),
-                      ("expect_column_values_to_not_be_null", "tu_ngay"),
-                      ("expect_column_values_to_be_in_set", "every_row_quarantined"),
-                      ("expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc")}
+                      ("expect_column_values_to_not_be_null", "tu_ngay")}
 
 
 def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
@@ -298,7 +301,7 @@ def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, 
     assert failed >= {(f"tax.{kind}", validation._key(t, kwargs)[0], kwargs["column"])
                       for kind in kinds
                       for t, kwargs, _severity in suites.SUITES[kind] if t != "ExpectColumnToExist"}
-    assert ("tax.tep", "expect_column_values_to_be_in_set", "every_row_quarantined") in failed
+    assert ("tax.tep", "expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc") in failed
     assert ("tax/2026-11-06/wage_earners.csv", "loai_hop_dong") in failed_in
 
 

@@ -109,6 +109,8 @@ def create_app() -> FastAPI:
                         agg[k] += v
             counts = queries.quarantine_counts(conn, w)
             dq = queries.dq_results(conn, w)
+            gate = queries.gate_decisions(conn, w)
+            ignored = queries.landing_ignored(conn)
         names = {p["ma_tinh"]: p["ten_tinh"] for p in pubs}
         q_by_province: dict[str, int] = {}
         for c in counts:
@@ -134,8 +136,10 @@ def create_app() -> FastAPI:
             + "<h2>Theo tỉnh</h2><table><tr><th>Mã</th><th>Tỉnh, thành phố</th><th class=\"n\">Người tiềm năng</th>"
             '<th class="n">So với tuần trước</th><th class="n">Đơn vị tiềm năng</th><th class="n">Đến hạn đóng</th>'
             '<th class="n">Dòng cách ly</th><th>Công bố</th></tr>' + "".join(rows) + "</table>"
+            + "<h2>Cổng chất lượng (dòng và tệp bị cách ly không giữ tỉnh nào lại)</h2>" + render.gate_table(gate)
             + "<h2>Dữ liệu bị cách ly theo lý do (các tệp giao trong tuần)</h2>"
             + render.quarantine_table(counts, base, w.tuan, True, names)
+            + "<h2>Thư mục, tệp bị bỏ qua trong vùng nhận dữ liệu</h2>" + render.ignored_table(ignored)
             + "<h2>Kiểm tra chất lượng dữ liệu</h2>" + render.dq_table(dq)
         )
         log.info("monitor overview %s shown", w.tuan)

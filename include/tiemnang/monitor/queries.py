@@ -96,6 +96,19 @@ def dq_results(conn: psycopg.Connection, w: Week) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in rows]
 
 
+def gate_decisions(conn: psycopg.Connection, w: Week) -> list[dict]:
+    """The gate's decisions for the week's D: open or closed, the register snapshot in force, files refused."""
+    cols = ("decision", "ma_tinh", "path", "reason", "mo_ta", "message", "decided_at")
+    return [dict(zip(cols, row, strict=True)) for row in db.fetch(conn, "monitor/gate_decisions", {"d": w.den})]
+
+
+def landing_ignored(conn: psycopg.Connection) -> list[dict]:
+    """Folders and files of the landing zone that will never be read, latest first."""
+    cols = ("path", "source", "reason", "mo_ta", "message", "first_seen", "last_seen")
+    return [dict(zip(cols, row, strict=True)) for row in db.fetch(conn, "monitor/landing_ignored",
+                                                                  {"gioi_han": ROW_LIMIT})]
+
+
 _DIGITS = re.compile(r"\d+")
 _ID_LENGTHS = {10: "ma_so_bhxh", 12: "so_ddcn"}
 _COMMUNE_KEYS = ("ma_xa", "Mã xã")

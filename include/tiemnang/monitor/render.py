@@ -161,6 +161,35 @@ def dq_table(results: list[dict]) -> str:
             '<th class="n">Số dòng sai</th><th class="n">Số dòng</th><th>Tệp</th></tr>' + "".join(rows) + "</table>")
 
 
+GATE_LABELS = {
+    "closed": ("bad", "Dừng công bố"), "held": ("bad", "Tỉnh chờ tuần sau"), "open": ("ok", "Công bố"),
+    "snapshot_in_force": ("ok", "Bản trích xuất sổ quản lý đang dùng"), "file_refused": ("warn", "Tệp không dùng"),
+}
+
+
+def gate_table(decisions: list[dict]) -> str:
+    """The gate's decisions of the week: whether it published, from which register snapshot, the files refused."""
+    if not decisions:
+        return '<p class="muted">Chưa có quyết định của cổng chất lượng cho ngày tham chiếu này.</p>'
+    rows = []
+    for d in decisions:
+        css, label = GATE_LABELS.get(d["decision"], ("muted", d["decision"]))
+        where = d["path"] or (f"Tỉnh {d['ma_tinh']}" if d["ma_tinh"] else "Toàn quốc")
+        rows.append(f'<tr><td class="{css}">{t(label)}</td><td>{t(where)}</td><td>{t(d["reason"])}</td>'
+                    f'<td>{t(d["mo_ta"] or d["message"] or "")}</td></tr>')
+    return ('<table><tr><th>Quyết định</th><th>Phạm vi / tệp</th><th>Mã lý do</th><th>Giải thích</th></tr>'
+            + "".join(rows) + "</table>")
+
+
+def ignored_table(entries: list[dict]) -> str:
+    if not entries:
+        return '<p class="ok">Không có thư mục hay tệp nào bị bỏ qua trong vùng nhận dữ liệu.</p>'
+    rows = [f'<tr><td>{t(e["path"])}</td><td>{t(e["reason"])}</td><td>{t(e["mo_ta"])}</td>'
+            f'<td>{e["last_seen"]:%d/%m/%Y %H:%M}</td></tr>' for e in entries]
+    return ('<table><tr><th>Đường dẫn</th><th>Mã lý do</th><th>Giải thích</th><th>Thấy lần cuối</th></tr>'
+            + "".join(rows) + "</table>")
+
+
 def publication_cell(p: dict) -> str:
     if p.get("published_at"):
         return f'<span class="ok">Đã công bố</span> <span class="muted">{p["published_at"]:%d/%m/%Y %H:%M}</span>'

@@ -13,36 +13,71 @@ log = logging.getLogger(__name__)
 
 
 class QualityGateClosed(AirflowFailException):
-    """A hard data-quality failure on a file in force: provinces keep last week's lists.
+    """Evidence that a national input is not what it claims to be: provinces keep last week's lists.
 
     Fails the task at once: retrying cannot open the gate, only a re-delivery can.
     """
 
 
 def check_quality_gate(conninfo: str, d: date) -> dict:
-    """The provinces held back by hard failures on files in force; raise when nothing may be published.
+    """The gate of the week of D: what is published, from which register snapshot, and why; every decision is
+    recorded in ops.gate_decision.
 
-    A failure on a file that concerns every province (the register, the tax authority's files) stops the whole
-    publication; one on a commune's welfare list or a school's roster holds back that province only, and
-    the others publish (`summarize` then fails the run, naming it). Every failure is named (suite, file,
-    expectation).
+    Quarantined rows and files never close it: a file that had to be refused (cut short, shrunk beyond the dated
+    threshold, no usable row, changed in place, a key conflict) is simply not in force and the earlier file
+    stays. It closes only when no register snapshot is in force on D (nothing to compute the lists from) or a
+    hard expectation fails on a national file in force; a hard failure on a commune's list or a school's roster
+    in force holds back that province (`summarize` then fails the run, naming it).
     """
     with db.connect(conninfo) as conn:
         failures = db.fetch(conn, "gate/open_hard_failures", {"d": d})
-    national = [f for f in failures if f[5] is None]
-    held: dict[str, list[str]] = {}
-    for failure in failures:
-        if failure[5] is not None:
-            held.setdefault(failure[5], []).append(_describe(failure))
-    if national or not provinces_to_publish({"held": held}):
-        lines = "; ".join(_describe(f) for f in failures)
-        raise QualityGateClosed(f"publication for {d} stopped by {len(failures)} hard data-quality failure(s): {lines}")
+        in_force, latest, refused_register = db.fetch(conn, "gate/register_snapshot", {"d": d})[0]
+        refused_files = db.fetch(conn, "gate/refused_files", {"d": d})
+        figures = dict(zip(_WEEK_FIGURES, db.fetch(conn, "gate/week_figures", {"d": d})[0], strict=True))
+        national = [_describe(f) for f in failures if f[5] is None]
+        held: dict[str, list[str]] = {}
+        for failure in failures:
+            if failure[5] is not None:
+                held.setdefault(failure[5], []).append(_describe(failure))
+        decisions = [("file_refused", None, path, reason, message) for path, _status, reason, message in refused_files]
+        alerts: list[str] = []
+        if in_force is None:
+            national.append("no register snapshot in force: " + (
+                f"every register delivery up to {d} was refused ({refused_register})" if latest
+                else f"no register delivery dated on or before {d}"))
+        elif latest is not None and latest > in_force:
+            alerts.append(f"register delivery of {latest} refused ({refused_register}); the week of {d} is computed"
+                          f" from the register snapshot of {in_force}, which stays in force")
+        if in_force is not None:
+            decisions.append(("snapshot_in_force", None, f"register/{in_force.isoformat()}",
+                              "ban_chup_truoc" if alerts else "ban_chup_moi_nhat", alerts[0] if alerts else None))
+        decisions += [("held", ma_tinh, None, "kiem_tra_cung", "; ".join(lines)) for ma_tinh, lines in held.items()]
+        closed = bool(national) or not provinces_to_publish({"held": held})
+        if closed:
+            decisions.append(("closed", None, None, "dau_vao_quoc_gia", "; ".join(national + sum(held.values(), []))))
+        else:
+            decisions.append(("open", None, None, "mo", f"{figures['rows_quarantined']} rows and"
+                              f" {figures['files_quarantined']} files quarantined this week, none holds a province"))
+        with conn.transaction():
+            db.run(conn, "gate/clear_decisions", {"d": d})
+            for decision, ma_tinh, path, reason, message in decisions:
+                db.run(conn, "gate/record_decision", {"d": d, "decision": decision, "ma_tinh": ma_tinh,
+                                                      "path": path, "reason": reason, "message": message})
+    if closed:
+        lines = "; ".join(national + sum(held.values(), []))
+        raise QualityGateClosed(f"publication for {d} stopped: {lines}")
+    for alert in alerts:
+        log.warning("TIEMNANG ALERT as_of=%s: %s", d, alert)
     for ma_tinh, lines in sorted(held.items()):
         log.warning("quality gate: province %s held back for %s by %d hard failure(s): %s",
                     ma_tinh, d, len(lines), "; ".join(lines))
-    if not failures:
-        log.info("quality gate open for %s: no hard failures on the files in force", d)
-    return {"hard_failures": len(failures), "held": {k: held[k] for k in sorted(held)}}
+    log.info("quality gate open for %s: %s", d, figures)
+    return {"hard_failures": len(failures), "held": {k: held[k] for k in sorted(held)},
+            "register_snapshot": in_force.isoformat(), "alerts": alerts, **figures}
+
+
+_WEEK_FIGURES = ("rows_read", "rows_accepted", "rows_quarantined", "files_quarantined", "files_altered",
+                 "landing_entries_ignored")
 
 
 def _describe(failure: tuple) -> str:
@@ -74,7 +109,8 @@ def ensure_lists_built(conninfo: str, d: date) -> dict:
 
 
 def summarize(published: list[dict], exported: list[dict], gate: dict | None = None) -> dict:
-    """Totals across provinces for the asset event and the log; fails when the gate held provinces back.
+    """Totals across provinces and the week's quarantine figures and alerts, for the asset event and the log;
+    fails when the gate held provinces back.
 
     Raised after the other provinces have published, so the run shows red in the UI and the deadline alert
     fires while those provinces have their lists.
@@ -86,10 +122,18 @@ def summarize(published: list[dict], exported: list[dict], gate: dict | None = N
         "rows_den_han_dong": sum(p.get("den_han_dong", 0) for p in published),
         "workbooks": sum(e.get("workbooks", 0) for e in exported),
     }
+    gate = gate or {}
+    figures.update({key: gate[key] for key in ("register_snapshot", *_WEEK_FIGURES) if key in gate})
+    figures["alerts"] = list(gate.get("alerts") or [])
     log.info("published %(provinces_published)d provinces: %(rows_tiem_nang)d potential participants, "
              "%(rows_don_vi_tiem_nang)d enterprises, %(rows_den_han_dong)d due to pay, %(workbooks)d workbooks",
              figures)
-    held = (gate or {}).get("held") or {}
+    log.info("this week's deliveries: %s rows quarantined, %s files quarantined as files, %s changed in place"
+             " (none holds a province back)", figures.get("rows_quarantined"), figures.get("files_quarantined"),
+             figures.get("files_altered"))
+    for alert in figures["alerts"]:
+        log.warning("TIEMNANG ALERT: %s", alert)
+    held = gate.get("held") or {}
     if held:
         lines = "; ".join(f"{ma_tinh}: {'; '.join(reasons)}" for ma_tinh, reasons in held.items())
         raise QualityGateClosed(f"{len(published)} provinces published; {len(held)} held back by hard"

@@ -98,8 +98,8 @@ SUITES: dict[str, list[Spec]] = {
     ],
 }
 
-# Every file, whatever its kind: facts from ops.file_log (sql/ingest/dq_file_facts.sql).
+# Every file, whatever its kind: facts from ops.file_log (sql/ingest/dq_file_facts.sql). Soft: a quarantined row
+# or a shrinking tax file never holds a publication back; what must not be used is refused as a file at load.
 FILE_SUITE: list[Spec] = [
-    ("ExpectColumnValuesToBeInSet", {"column": "every_row_quarantined", "value_set": [False]}, "hard"),
-    ("ExpectColumnValuesToBeBetween", {"column": "ty_le_so_voi_lan_truoc", "min_value": 0.5}, "hard"),
+    ("ExpectColumnValuesToBeBetween", {"column": "ty_le_so_voi_lan_truoc", "min_value": 0.5}, "soft"),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tiemnang.reference.geography import is_commune
@@ -52,31 +53,66 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def deliveries(root: Path, source: str, as_of: dt.date) -> Iterator[tuple[dt.date, Path]]:
-    """Ready delivery folders of a source dated ≤ as_of, oldest first; folders outside the root are refused."""
+@dataclass(frozen=True)
+class Ignored:
+    """An entry of a source's folder that will never be read (ops.landing_ignored)."""
+
+    source: str
+    path: str
+    reason: str
+    message: str
+
+
+def deliveries(root: Path, source: str, as_of: dt.date,
+               ignored: list[Ignored] | None = None) -> Iterator[tuple[dt.date, Path]]:
+    """Ready delivery folders of a source dated ≤ as_of, oldest first; folders outside the root are refused.
+
+    What will never be read — a folder not named by a valid date, a file at the source's level, a folder
+    pointing outside the root — is appended to `ignored`. A folder dated after as_of, or not ready yet, is
+    only skipped: a later run reads it.
+    """
     base = root / source
     if not base.is_dir() or not _inside(base.resolve(), root):
         return
+
+    def ignore(entry: Path, reason: str, message: str) -> None:
+        log.warning("ingest %s: ignoring %r: %s", source, safe_text(entry.name), message)
+        if ignored is not None:
+            ignored.append(Ignored(source, f"{source}/{_nfc(safe_text(entry.name))}", reason, message))
+
     for folder in sorted(base.iterdir(), key=lambda p: p.name):
-        if not _DELIVERY.fullmatch(folder.name):
+        if not folder.is_dir():
+            ignore(folder, "tep_ngoai_thu_muc_giao", "a file at the source level, outside any delivery folder")
             continue
         try:
-            date = dt.date.fromisoformat(folder.name)
+            date = dt.date.fromisoformat(folder.name) if _DELIVERY.fullmatch(folder.name) else None
         except ValueError:
-            log.warning("ingest %s: ignoring folder %r (not a date)", source, safe_text(folder.name))
+            date = None
+        if date is None:
+            ignore(folder, "thu_muc_khong_hop_le", "a folder not named by a valid date YYYY-MM-DD")
+            continue
+        if not _inside(folder.resolve(), root):
+            ignore(folder, "ngoai_thu_muc_goc", "a delivery folder pointing outside the landing root")
             continue
         if date > as_of:
-            continue
-        if not _inside(folder.resolve(), root) or not folder.is_dir():
-            log.warning("ingest %s: refusing delivery %r outside the landing root", source, safe_text(folder.name))
             continue
         if (folder / READY).is_file():
             yield date, folder
 
 
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def _key_name(name: str) -> str:
+    """A file name as deliveries are compared: NFC, the extension in lower case."""
+    stem, dot, ext = _nfc(name).rpartition(".")
+    return f"{stem}.{ext.lower()}" if dot else _nfc(name)
+
+
 def classify(root: Path, source: str, date: dt.date, entry: Path) -> LandingFile:
     """What a delivery entry is: its kind, the key a later delivery replaces, and whether it may be read."""
-    name = safe_text(entry.name)
+    name = _nfc(safe_text(entry.name))
     rel = f"{source}/{date.isoformat()}/{name}"
 
     def refuse(message: str) -> LandingFile:
@@ -105,13 +141,26 @@ def classify(root: Path, source: str, date: dt.date, entry: Path) -> LandingFile
         return refuse("a roster must be named <ma_truong>.xlsx or <ma_truong>.csv")
     m = _WELFARE.fullmatch(name)
     if m and is_commune(m[1]):
-        return LandingFile(source, date, rel, real, "welfare", name, LAYOUTS["welfare"], {"ma_xa": m[1]})
+        return LandingFile(source, date, rel, real, "welfare", _key_name(name), LAYOUTS["welfare"], {"ma_xa": m[1]})
     return refuse("a welfare list must be named <ma_xa>_<label>.xlsx|.csv with a valid commune code")
 
 
 def delivery_files(root: Path, source: str, date: dt.date, folder: Path) -> list[LandingFile]:
-    return [
-        classify(root, source, date, entry)
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name)
-        if entry.name != READY
-    ]
+    """Every entry of a delivery but _READY; two files for one key (X.csv and X.xlsx, NFC and NFD names, .csv
+    and .CSV) are a conflict: both are refused as files (tep_trung_khoa), neither replaces the earlier file."""
+    entries = [entry for entry in sorted(folder.iterdir(), key=lambda p: p.name) if entry.name != READY]
+    files = [classify(root, source, date, entry) for entry in entries]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(files):
+        if f.problem is None:
+            groups.setdefault((f.kind, f.file_key), []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        names = ", ".join(ascii(safe_text(entries[i].name)) for i in members)
+        for i in members:
+            # named as delivered: NFC-equal names would otherwise share one path
+            files[i] = replace(files[i], path=f"{source}/{date.isoformat()}/{safe_text(entries[i].name)}",
+                               problem="tep_trung_khoa", message=f"two or more files for the key"
+                               f" {files[i].file_key!r} in one delivery: {names}")
+    return files

@@ -6,15 +6,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import multiprocessing
 import operator
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,9 @@ _SPOOL_BYTES = 8 << 20
 _PROGRESS_EVERY = 250_000
 _LARGE_BYTES = 4 << 20      # a CSV this big converts in a worker process when its delivery has two or more
 _MAX_WORKERS = 2
+# the register's files form one snapshot, held to a dated share of the snapshot in force before (ref.tham_so)
+SNAPSHOT_KINDS = frozenset({"persons", "coverage", "employers"})
+_COPY_PREFIX = "tiemnang-load-"
 
 
 class ConservationError(AssertionError):
@@ -48,27 +53,37 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
     counts: Counter[str] = Counter()
     file_ids: list[int] = []
     workers = _Workers(conninfo)
+    ignored: list[discovery.Ignored] = []
     with db.connect(conninfo, autocommit=True) as conn:
         db.fetch(conn, "ingest/lock_source", {"source": source})
+        _remove_stale_copies()
+        copies = Path(tempfile.mkdtemp(prefix=f"{_COPY_PREFIX}{os.getpid()}-"))
         try:
-            for date, folder in discovery.deliveries(root, source, as_of):
+            for date, folder in discovery.deliveries(root, source, as_of, ignored):
                 counts["deliveries"] += 1
                 files = discovery.delivery_files(root, source, date, folder)
                 workers.choose(files)
-                slots: list[int | Future | None] = [_ingest_file(conn, f, counts, workers) for f in files]
+                slots: list[int | Future | None] = [_ingest_file(conn, f, counts, workers, copies) for f in files]
                 # a later delivery is checked against this one's files in force: all of them are done first
                 for slot in slots:
                     file_id = _settle(slot, counts)
                     if file_id is not None:
                         file_ids.append(file_id)
+                for copy in copies.iterdir():
+                    copy.unlink()
+            for entry in ignored:
+                db.run(conn, "ingest/landing_ignored", vars(entry))
         finally:
             workers.shutdown()
+            shutil.rmtree(copies, ignore_errors=True)
             db.fetch(conn, "ingest/unlock_source", {"source": source})
+    counts["entries_ignored"] = len(ignored)
     result: dict[str, Any] = {
         key: counts[key]
         for key in (
             "deliveries", "files_seen", "files_already_done", "files_loaded", "files_unchanged",
-            "files_quarantined", "rows_read", "rows_accepted", "rows_quarantined", "rows_warned",
+            "files_quarantined", "files_altered", "entries_ignored", "rows_read", "rows_accepted",
+            "rows_quarantined", "rows_warned",
         )
     }
     result["file_ids"] = file_ids
@@ -76,18 +91,30 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
     return result
 
 
-def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str], workers: _Workers) -> int | Future | None:
+def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str], workers: _Workers,
+                 copies: Path) -> int | Future | None:
     counts["files_seen"] += 1
     workers.wait_for_key(f)
-    fp = _fingerprint(f)
-    seen, in_force = db.fetch(conn, "ingest/file_state", {
-        "path": f.path, "sha256": fp.sha256, "source": f.source, "kind": f.kind, "file_key": f.file_key,
-        "delivery_date": f.delivery_date,
-    })[0]
+    fp = _fingerprint(f, None)
+    seen, in_force, altered, previous_rows, min_share = _file_state(conn, f, fp)
+    if not seen and f.real_path is not None:
+        # a file to load is copied as it is hashed again, and its rows are read from the copy: hash and rows are
+        # the same bytes whatever the source does meanwhile (files already done, most of every night, are not copied)
+        copy = copies / f"{counts['files_seen']}{Path(f.path).suffix.lower()}"
+        first, fp = fp.sha256, _fingerprint(f, copy)
+        if fp.sha256 != first:
+            seen, in_force, altered, previous_rows, min_share = _file_state(conn, f, fp)
+        f = replace(f, real_path=copy)
     if seen:
         counts["files_already_done"] += 1
         return None
     problem = FileRejected(f.problem, f.message or f.problem) if f.problem else fp.problem
+    if altered and f.real_path is not None:
+        # a delivered folder is immutable: what was read of it stays what the old weeks were computed from
+        counts["files_altered"] += 1
+        return _settle(_quarantine_file(conn, f, fp, FileRejected(
+            "tep_bi_thay_doi", "this path was read before with other content; a delivered file must not be"
+                               " changed (re-deliver it in a new dated folder); not loaded"), "altered"), counts)
     if problem is None:
         if in_force == fp.sha256:
             with conn.transaction():
@@ -95,31 +122,79 @@ def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str],
             counts["files_unchanged"] += 1
             _report(f, "unchanged", {})
             return file_id
+        floor = _snapshot_floor(f, previous_rows, min_share)
         if workers.takes(f):
             # the id is taken now, in delivery order, so file ids do not depend on which worker ends first
-            return workers.submit(f, fp, db.fetch(conn, "ingest/next_file_id")[0][0])
-        return _settle(_load_file(conn, f, fp), counts)
+            return workers.submit(f, fp, db.fetch(conn, "ingest/next_file_id")[0][0], floor)
+        return _settle(_load_file(conn, f, fp, None, floor), counts)
     return _settle(_quarantine_file(conn, f, fp, problem), counts)
 
 
-def _load_file(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_id: int | None = None) -> Outcome:
+def _file_state(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint) -> tuple:
+    """(seen, in_force, altered, previous_rows, min_share): sql/ingest/file_state.sql."""
+    return db.fetch(conn, "ingest/file_state", {
+        "path": f.path, "sha256": fp.sha256, "source": f.source, "kind": f.kind, "file_key": f.file_key,
+        "delivery_date": f.delivery_date,
+    })[0]
+
+
+def _snapshot_floor(f: LandingFile, previous_rows: int | None, min_share) -> Floor | None:
+    """The fewest accepted rows a register snapshot file may have against the snapshot in force before it."""
+    if f.source != "register" or f.kind not in SNAPSHOT_KINDS or not previous_rows or min_share is None:
+        return None
+    return Floor(math.ceil(previous_rows * float(min_share)), previous_rows, float(min_share))
+
+
+@dataclass(frozen=True)
+class Floor:
+    rows: int
+    previous_rows: int
+    share: float
+
+
+def _load_file(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_id: int | None = None,
+               floor: Floor | None = None) -> Outcome:
     """The file's own transaction; a file the rows show to be unreadable is quarantined whole instead."""
     try:
         with conn.transaction():
-            file_id, stats = _load_rows(conn, f, fp, file_id)
+            file_id, stats, refused = _load_rows(conn, f, fp, file_id, floor)
     except FileRejected as exc:
         return _quarantine_file(conn, f, fp, exc)
+    if refused is not None:
+        return Outcome(f, file_id, f"quarantined ({refused.reason}: {refused.message})", stats)
     return Outcome(f, file_id, "loaded", stats)
 
 
-def _quarantine_file(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, problem: FileRejected) -> Outcome:
+def _quarantine_file(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, problem: FileRejected,
+                     status: str = "quarantined") -> Outcome:
     with conn.transaction():
-        file_id = _log_file(conn, f, fp, "quarantined", f"{problem.reason}: {problem.message}")
-        db.run(conn, "ingest/quarantine_file", {
-            "file_id": file_id, "source": f.source, "path": f.path,
-            "reason": problem.reason, "message": problem.message,
-        })
-    return Outcome(f, file_id, f"quarantined ({problem.reason}: {problem.message})", {})
+        file_id = _log_file(conn, f, fp, status, f"{problem.reason}: {problem.message}")
+        _quarantine_entry(conn, f, file_id, problem)
+    return Outcome(f, file_id, f"{status} ({problem.reason}: {problem.message})", {})
+
+
+def _quarantine_entry(conn: psycopg.Connection, f: LandingFile, file_id: int, problem: FileRejected) -> None:
+    db.run(conn, "ingest/quarantine_file", {
+        "file_id": file_id, "source": f.source, "path": f.path, "reason": problem.reason, "message": problem.message,
+    })
+
+
+def _remove_stale_copies() -> None:
+    """Copies left by a killed load (its process is gone); a live process's copies are its own."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_COPY_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_COPY_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -138,7 +213,8 @@ def _settle(slot: Outcome | Future | int | None, counts: Counter[str]) -> int | 
         slot = slot.result()
     if not isinstance(slot, Outcome):
         return slot
-    counts["files_loaded" if slot.status == "loaded" else "files_quarantined"] += 1
+    if not slot.status.startswith("altered"):
+        counts["files_loaded" if slot.status == "loaded" else "files_quarantined"] += 1
     counts.update(slot.stats)
     _report(slot.file, slot.status, slot.stats)
     return slot.file_id
@@ -185,7 +261,7 @@ class _Workers:
     def takes(self, f: LandingFile) -> bool:
         return f.path in self._chosen
 
-    def submit(self, f: LandingFile, fp: Fingerprint, file_id: int) -> Future:
+    def submit(self, f: LandingFile, fp: Fingerprint, file_id: int, floor: Floor | None) -> Future:
         if self._pool is None:
             # spawn, not fork: the parent holds a connection and, inside Airflow, threads
             self._pool = ProcessPoolExecutor(
@@ -193,7 +269,7 @@ class _Workers:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_init, initargs=(logging.getLogger().getEffectiveLevel(),),
             )
-        future = self._pool.submit(_load_in_worker, self.conninfo, f, fp, file_id)
+        future = self._pool.submit(_load_in_worker, self.conninfo, f, fp, file_id, floor)
         self._pending[(f.source, f.kind, f.file_key)] = future
         return future
 
@@ -217,16 +293,16 @@ def _worker_init(level: int) -> None:
     die_with_parent()
 
 
-def _load_in_worker(conninfo: str, f: LandingFile, fp: Fingerprint, file_id: int) -> Outcome:
+def _load_in_worker(conninfo: str, f: LandingFile, fp: Fingerprint, file_id: int, floor: Floor | None) -> Outcome:
     with db.connect(conninfo, autocommit=True) as conn:
-        return _load_file(conn, f, fp, file_id)
+        return _load_file(conn, f, fp, file_id, floor)
 
 
-def _fingerprint(f: LandingFile) -> Fingerprint:
+def _fingerprint(f: LandingFile, copy: Path | None) -> Fingerprint:
     if f.real_path is None:
         return Fingerprint(hashlib.sha256(f"refused:{f.message}".encode()).hexdigest(), 0, None)
     try:
-        return readers.fingerprint(f.real_path, f.is_csv)
+        return readers.fingerprint(f.real_path, f.is_csv, copy)
     except OSError as exc:
         return Fingerprint(hashlib.sha256(b"").hexdigest(), 0, None,
                            FileRejected("tep_hong", f"cannot be read: {exc.strerror or type(exc).__name__}"))
@@ -242,9 +318,14 @@ def _log_file(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, status:
     return rows[0][0]
 
 
-def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint,
-               file_id: int | None) -> tuple[int, dict[str, int]]:
-    """Inside the file's transaction: log it, stream accepted rows into stg and the rest into quarantine."""
+def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_id: int | None,
+               floor: Floor | None) -> tuple[int, dict[str, int], FileRejected | None]:
+    """Inside the file's transaction: log it, stream accepted rows into stg and the rest into quarantine.
+
+    A file with data rows none of which is usable is kept with its rows' quarantine entries but quarantined
+    as a file (returned as the third value), so it replaces nothing; a register snapshot file below its floor
+    raises FileRejected (the file is refused whole and its rows are not kept).
+    """
     layout = f.layout
     assert layout is not None and f.real_path is not None
     file_id = _log_file(conn, f, fp, "loaded", None, file_id)
@@ -269,7 +350,17 @@ def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint,
     stats = {"rows_read": read, "rows_accepted": accepted, "rows_quarantined": quarantined, "rows_warned": warned}
     message = "; ".join([*notes, *([] if read or accepted else ["no data rows"])]) or None
     db.run(conn, "ingest/finish_file", {"file_id": file_id, "message": message, **stats})
-    return file_id, stats
+    if read and not accepted:
+        refused = FileRejected("khong_co_dong_hop_le", f"all {read} data rows quarantined; the file replaces nothing")
+        db.run(conn, "ingest/refuse_loaded_file", {"file_id": file_id, "reason": refused.reason,
+                                                   "message": refused.message})
+        _quarantine_entry(conn, f, file_id, refused)
+        return file_id, stats, refused
+    if floor is not None and accepted < floor.rows:
+        raise FileRejected("ban_chup_thu_hep", f"{accepted} rows accepted against {floor.previous_rows} in the"
+                           f" snapshot in force, below the threshold ty_le_toi_thieu_ban_chup = {floor.share:g};"
+                           " this register delivery is not used, the snapshot in force stays")
+    return file_id, stats, None
 
 
 class _TextNeeded(Exception):
@@ -291,7 +382,10 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
     """
     layout = f.layout
     assert layout is not None and f.real_path is not None
-    tbl = readers.open_table(f.real_path, fp.encoding, layout, f.is_csv)
+    # a CSV's last record is kept to tell a file cut mid-record (_cut_short); workbooks are checked whole
+    records = _Last(readers.csv_records(f.real_path, fp.encoding or "utf-8-sig")) if f.is_csv else None
+    tbl = (readers.table(records, layout) if records is not None
+           else readers.open_table(f.real_path, fp.encoding, layout, is_csv=False))
     ctx = {**f.context, "ngay_giao": f.delivery_date.isoformat()}  # births after the delivery are impossible
     columns = [*layout.stg_columns, "canh_bao", "hang_bam", "file_id", "dong"]
     copy_stg = sql.SQL("COPY stg.{} ({}) FROM STDIN{}").format(
@@ -347,8 +441,46 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
                 row += (warnings, digest, file_id, number)
                 copy.write_row(row)
                 accepted += 1
+        if f.is_csv and (cut := _cut_short(layout, tbl, records.last, fp.tail)):
+            raise FileRejected("tep_hong", cut)
         quarantined = _copy_quarantine(conn, f, file_id, spool)
     return read, accepted, quarantined, warned, _may_repeat(prefixes), tbl.notes
+
+
+class _Last:
+    """An iterator of records that remembers the last one it gave."""
+
+    def __init__(self, records: Iterator[tuple[int, list[Any]]]):
+        self._records = records
+        self.last: tuple[int, list[Any]] | None = None
+
+    def __iter__(self) -> _Last:
+        return self
+
+    def __next__(self) -> tuple[int, list[Any]]:
+        self.last = next(self._records)
+        return self.last
+
+
+def _cut_short(layout: Layout, tbl: readers.Table, last: tuple[int, list[Any]] | None, tail: bytes) -> str | None:
+    """Why a CSV looks cut mid-record, or None: it ends inside a quoted field, or without a final newline
+    after a last record (a data row, in titled layouts) with fewer fields than the header."""
+    if last is None:
+        return None
+    number, cells = last
+    ends_with_newline = tail.endswith((b"\n", b"\r"))
+    final = cells[-1] if cells and isinstance(cells[-1], str) else ""
+    if ends_with_newline:
+        # the file's last line break is inside the last cell: a quoted field still open at the end of the file
+        if final.endswith(("\n", "\r")) and not tail.rstrip(b"\r\n").endswith(b'"'):
+            return f"cut mid-record: record {number} ends inside a quoted field at the end of the file"
+        return None
+    if tail.rsplit(b"\n", 1)[-1].count(b'"') % 2:
+        return f"cut mid-record: record {number} ends inside a quoted field, without a final newline"
+    if len(cells) < len(tbl.header) and (not layout.titled or readers.is_data_row(cells, tbl.positions)):
+        return (f"cut mid-record: the last record ({number}) has {len(cells)} of {len(tbl.header)} fields"
+                " and no final newline")
+    return None
 
 
 def _may_repeat(prefixes: bytearray) -> bool:

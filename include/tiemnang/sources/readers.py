@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -48,19 +49,31 @@ class Fingerprint:
     size: int
     encoding: str | None        # for CSV: utf-8-sig or cp1258; None when unknown or not CSV
     problem: FileRejected | None = None
+    tail: bytes = b""           # the last bytes (up to _TAIL): how the file ends tells whether it was cut short
 
 
-def fingerprint(path: Path, is_csv: bool) -> Fingerprint:
-    """SHA-256 and size in one pass; for a CSV also whether it is valid UTF-8 (else Windows-1258)."""
+_TAIL = 1 << 16
+_ZIP_END = b"PK\x05\x06"       # end of central directory: the last record of a complete zip (xlsx)
+
+
+def fingerprint(path: Path, is_csv: bool, copy_to: Path | None = None) -> Fingerprint:
+    """SHA-256 and size in one pass; for a CSV also whether it is valid UTF-8 (else Windows-1258).
+
+    With `copy_to`, the bytes hashed are also written there: reading the copy, the rows come from exactly the
+    bytes the hash names, even when the delivered file changes meanwhile.
+    """
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    size, utf8_ok, has_nul, head = 0, True, False, b""
-    with path.open("rb") as fh:
+    size, utf8_ok, has_nul, head, tail = 0, True, False, b"", b""
+    with path.open("rb") as fh, (copy_to.open("wb") if copy_to else contextlib.nullcontext()) as out:
         while chunk := fh.read(_CHUNK):
             if not head:
                 head = chunk[:4]
             size += len(chunk)
             digest.update(chunk)
+            tail = (tail + chunk)[-_TAIL:]
+            if out is not None:
+                out.write(chunk)
             if is_csv:
                 has_nul = has_nul or b"\x00" in chunk
                 if utf8_ok:
@@ -75,14 +88,18 @@ def fingerprint(path: Path, is_csv: bool) -> Fingerprint:
                 utf8_ok = False
     sha = digest.hexdigest()
     if not is_csv:
-        return Fingerprint(sha, size, None)
+        if head.startswith(b"PK") and _ZIP_END not in tail:
+            return Fingerprint(sha, size, None, FileRejected(
+                "tep_hong", "workbook cut short: not a complete zip (no end-of-central-directory record)"), tail)
+        return Fingerprint(sha, size, None, None, tail)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or has_nul:
-        return Fingerprint(sha, size, None, FileRejected("ma_hoa_khong_ro", "not UTF-8 or Windows-1258 (UTF-16 or NUL bytes)"))
+        return Fingerprint(sha, size, None,
+                           FileRejected("ma_hoa_khong_ro", "not UTF-8 or Windows-1258 (UTF-16 or NUL bytes)"), tail)
     if utf8_ok:
-        return Fingerprint(sha, size, "utf-8-sig")
-    if _has_utf8_vietnamese(path):
-        return Fingerprint(sha, size, None, FileRejected("ma_hoa_khong_ro", "mixes UTF-8 and another encoding"))
-    return Fingerprint(sha, size, "cp1258")
+        return Fingerprint(sha, size, "utf-8-sig", None, tail)
+    if _has_utf8_vietnamese(copy_to or path):
+        return Fingerprint(sha, size, None, FileRejected("ma_hoa_khong_ro", "mixes UTF-8 and another encoding"), tail)
+    return Fingerprint(sha, size, "cp1258", None, tail)
 
 
 def _has_utf8_vietnamese(path: Path) -> bool:
