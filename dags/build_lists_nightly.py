@@ -6,19 +6,24 @@ matches every person-record in force on D against the insured register (IDs firs
 dates, sex and place), then builds the lists of CONTRACT §4 for D in the `lists` schema —
 potential participants by group, enterprises not registered or under-declaring, people due to pay.
 Nothing is published here: provinces see the lists after the Friday publication.
+
+D comes from the triggering asset events — each source's latest `as_of`, never "today" by default — or
+from the `as_of` param; a date some source has not finished ingesting is skipped and named in the asset
+event (the Friday publication builds its own D when it is missing). A date already
+built from the same files in force is not built again; one whose files changed is rebuilt; one that lacks
+a source (no register snapshot, a source never loaded) fails, building nothing.
 """
 
 from airflow.sdk import chain, dag, task
 
-from tiemnang.orchestration import alerts, assets, common
+from tiemnang.orchestration import assets, common
 
 
 @dag(
     schedule=assets.STAGED["register"] & assets.STAGED["tax"] & assets.STAGED["schools"] & assets.STAGED["welfare"],
-    start_date=common.START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={**common.DEFAULT_ARGS, "on_failure_callback": alerts.task_failed},
+    default_args=common.DEFAULT_ARGS,
     tags=["tiemnang", "build", "nightly"],
     params=common.RUN_PARAMS,
     doc_md=__doc__,
@@ -28,26 +33,16 @@ def build_lists_nightly():
     def prepare_warehouse() -> dict:
         return common.prepare_warehouse()
 
-    @task
-    def match_persons(**context) -> dict:
-        from tiemnang import db
-        from tiemnang.matching import run_matching
-
-        with db.connect(common.warehouse_conninfo()) as conn:
-            return run_matching(conn, common.reference_date(context))
-
     @task(outlets=[assets.LISTS])
-    def build_lists(matched: dict, **context) -> dict:
-        from tiemnang import db
-        from tiemnang.lists import build_lists as build
+    def build_lists(**context) -> dict:
+        from tiemnang import config
+        from tiemnang.orchestration.weekly import ensure_dates_built
 
-        d = common.reference_date(context)
-        with db.connect(common.warehouse_conninfo()) as conn:
-            counts = build(conn, d)
-        context["outlet_events"][assets.LISTS].extra = {"as_of": d.isoformat(), **matched, **counts}
-        return counts
+        figures = ensure_dates_built(config.warehouse_conninfo(), common.event_dates(context))
+        context["outlet_events"][assets.LISTS].extra = figures
+        return figures
 
-    chain(prepare_warehouse(), build_lists(match_persons()))
+    chain(prepare_warehouse(), build_lists())
 
 
 build_lists_nightly()

@@ -4,34 +4,45 @@
 Owner: BHXH data engineering (tiemnang). Every Friday at 13:00 Asia/Ho_Chi_Minh, publishes the lists
 of D (that Friday) into the 34 province schemas `tinh_<code>`, one atomic transaction per province
 (mapped task: a failing province is retried alone, the others publish), then writes one Excel
-workbook per commune for collectors. Stops before publishing when a hard data-quality failure is
+workbook per commune for collectors. First it waits until every source's ingest covering D has
+finished (`wait_for_ingests`, read from `ops.ingest_run`), then (re)builds the lists of D when they are
+missing or stale — the files in force on D differ from those the build recorded — and refuses D when a
+source has nothing in force (no register snapshot): nothing is published. So re-running this DAG for D
+is always the fix after a late delivery. Stops before publishing when a hard data-quality failure is
 open on a file in force that concerns every province (register, tax authority); one on a commune's
 welfare list or a school's roster holds back that province only: the others publish, the province
 keeps last week's lists and the run fails at `summarize_publication`, naming it. A Deadline Alert fires
-if the week is not published by 16:00.
+if the week is not published by 16:00 of its Friday.
 """
 
 from datetime import timedelta
 
-from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference, chain, dag, task
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import (
+    AsyncCallback,
+    DeadlineAlert,
+    DeadlineReference,
+    PokeReturnValue,
+    chain,
+    dag,
+    get_current_context,
+    task,
+)
 
 from tiemnang.orchestration import alerts, assets, common
 
 
 @dag(
-    schedule=CronTriggerTimetable("0 13 * * 5", timezone=common.TZ),
-    start_date=common.START_DATE,
+    schedule=common.WEEKLY,
     catchup=False,
     max_active_runs=1,
-    default_args={**common.DEFAULT_ARGS, "on_failure_callback": alerts.task_failed},
+    default_args=common.DEFAULT_ARGS,
     tags=["tiemnang", "publish", "weekly"],
     params=common.RUN_PARAMS,
     doc_md=__doc__,
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
         interval=timedelta(hours=3),
-        callback=AsyncCallback(alerts.publication_deadline_missed),
+        callback=AsyncCallback(alerts.TiemnangNotifier, kwargs={"kind": "deadline"}),
     ),
 )
 def publish_province_lists_weekly():
@@ -39,17 +50,28 @@ def publish_province_lists_weekly():
     def prepare_warehouse() -> dict:
         return common.prepare_warehouse()
 
+    @task.sensor(poke_interval=common.INGEST_POKE, timeout=common.INGEST_WAIT + 2 * common.INGEST_POKE, mode="reschedule")
+    def wait_for_ingests(prepared: dict, **context) -> PokeReturnValue:
+        from tiemnang import config
+        from tiemnang.orchestration.weekly import await_ingests
+
+        d = common.publication_date(context)
+        return PokeReturnValue(await_ingests(config.warehouse_conninfo(), d, context["dag_run"].start_date,
+                                             common.INGEST_WAIT), {"as_of": d.isoformat()})
+
     @task
-    def check_quality_gate(prepared: dict, **context) -> dict:
+    def check_quality_gate(ready: dict, **context) -> dict:
+        from tiemnang import config
         from tiemnang.orchestration.weekly import check_quality_gate as check
 
-        return check(common.warehouse_conninfo(), common.reference_date(context))
+        return check(config.warehouse_conninfo(), common.publication_date(context))
 
     @task
     def ensure_lists_built(gate: dict, **context) -> dict:
+        from tiemnang import config
         from tiemnang.orchestration.weekly import ensure_lists_built as ensure
 
-        return ensure(common.warehouse_conninfo(), common.reference_date(context))
+        return ensure(config.warehouse_conninfo(), common.publication_date(context))
 
     @task
     def list_provinces(built: dict, gate: dict) -> list[str]:
@@ -57,18 +79,21 @@ def publish_province_lists_weekly():
 
         return provinces_to_publish(gate)
 
-    @task(max_active_tis_per_dagrun=4)
+    @task(pool=common.PUBLISH_POOL, map_index_template="{{ ma_tinh }}", execution_timeout=common.PROVINCE_TIMEOUT)
     def publish_province(ma_tinh: str, **context) -> dict:
+        from tiemnang import config
         from tiemnang.publish import publish_province as publish
 
-        return publish(common.warehouse_conninfo(), ma_tinh, common.reference_date(context))
+        get_current_context()["ma_tinh"] = ma_tinh  # the map index shows the province code
+        return publish(config.warehouse_conninfo(), ma_tinh, common.publication_date(context))
 
-    @task(max_active_tis_per_dagrun=4)
-    def export_province(published: dict) -> dict:
+    @task(pool=common.PUBLISH_POOL, map_index_template="{{ ma_tinh }}", execution_timeout=common.PROVINCE_TIMEOUT)
+    def export_province(published: dict, **context) -> dict:
         from tiemnang import config
         from tiemnang.publish.export import export_province as export
 
-        paths = export(common.warehouse_conninfo(), published["ma_tinh"], published["tuan"], config.export_dir())
+        get_current_context()["ma_tinh"] = published["ma_tinh"]  # the map index shows the province code
+        paths = export(config.warehouse_conninfo(), published["ma_tinh"], published["tuan"], config.export_dir())
         return {"ma_tinh": published["ma_tinh"], "workbooks": len(paths)}
 
     @task(outlets=[assets.PUBLISHED])
@@ -78,10 +103,11 @@ def publish_province_lists_weekly():
         # one slice request each: iterating asks item by item and probes one past the end, which Airflow's
         # client logs as an error ("XCom not found") in every healthy run
         figures = summarize(list(published[:]), list(exported[:]), gate)
-        context["outlet_events"][assets.PUBLISHED].extra = {"as_of": common.reference_date(context).isoformat(), **figures}
+        context["outlet_events"][assets.PUBLISHED].extra = {"as_of": common.publication_date(context).isoformat(),
+                                                            **figures}
         return figures
 
-    gate = check_quality_gate(prepare_warehouse())
+    gate = check_quality_gate(wait_for_ingests(prepare_warehouse()))
     provinces = list_provinces(ensure_lists_built(gate), gate)
     published = publish_province.expand(ma_tinh=provinces)
     exported = export_province.expand(published=published)

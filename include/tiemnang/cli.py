@@ -37,6 +37,7 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     runner.setup_environment()
     user, password = runner.ensure_ui_login()
     if args.airflow_args[:1] == ["standalone"]:
+        runner.ensure_metadata_db()  # with the publication pool, which the scheduler needs before Friday
         port = os.environ["AIRFLOW__API__PORT"]
         print(f"Airflow UI: http://127.0.0.1:{port}/  login: {user} / {password}", flush=True)
     bin_dir = Path(sys.executable).parent
@@ -88,9 +89,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_airflow_settings() -> None:
+    """Airflow's settings for this process, so a `tiemnang_warehouse` connection made in the UI is found."""
+    import os
+
+    from tiemnang import runner
+
+    os.environ.update(runner.airflow_environment())
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from tiemnang.reporting import print_summary
 
+    _with_airflow_settings()
     print_summary(args.weeks)
     return 0
 
@@ -99,6 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tiemnang import config
     from tiemnang.publish.export import export_province
 
+    _with_airflow_settings()
     out = Path(args.out) if args.out else config.export_dir()
     paths = export_province(config.warehouse_conninfo(), args.province, args.week, out)
     print(f"{len(paths)} workbooks written under {out}")

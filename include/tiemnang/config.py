@@ -80,28 +80,64 @@ def _quote(v: str) -> str:
     return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def warehouse_conninfo() -> str:
-    """The warehouse: the Airflow connection `tiemnang_warehouse` when set, else the local cluster."""
-    env = os.environ.get("AIRFLOW_CONN_" + WAREHOUSE_CONN_ID.upper())
+def airflow_conninfo(conn_id: str) -> str | None:
+    """The Airflow connection `conn_id` as a libpq conninfo, or None when nothing defines it.
+
+    The one resolver of tasks, the monitoring plugin and the CLI, in Airflow's own order: the environment
+    (AIRFLOW_CONN_<ID>), then — where this process runs with Airflow configured — the secrets backends and
+    the metadata database, i.e. a connection created in the UI or with `airflow connections add`. Inside a
+    task these come through the Execution API; in the api-server (the plugin) and in `tiemnang summary`
+    / `export` from the metadata database.
+    """
+    env = os.environ.get("AIRFLOW_CONN_" + conn_id.upper())
     if env:
         return conninfo_from_airflow_uri(env)
-    return local_conninfo()
+    uri = _airflow_connection_uri(conn_id)
+    return conninfo_from_airflow_uri(uri) if uri else None
+
+
+def _airflow_connection_uri(conn_id: str) -> str | None:
+    import sys
+
+    task_runner = sys.modules.get("airflow.sdk.execution_time.task_runner")
+    in_task = getattr(task_runner, "SUPERVISOR_COMMS", None) is not None
+    if not in_task and not (os.environ.get("AIRFLOW_HOME") or "airflow.settings" in sys.modules):
+        return None  # Airflow not configured here: importing it would create a default ~/airflow home
+    from airflow.exceptions import AirflowNotFoundException
+
+    try:
+        if in_task:
+            from airflow.sdk import Connection
+
+            return Connection.get(conn_id).get_uri()
+        from airflow.models.connection import Connection as StoredConnection
+
+        return StoredConnection.get_connection_from_secrets(conn_id).get_uri()
+    except AirflowNotFoundException:
+        return None
+
+
+def warehouse_conninfo() -> str:
+    """The warehouse: the Airflow connection `tiemnang_warehouse` when defined anywhere, else the local cluster."""
+    return airflow_conninfo(WAREHOUSE_CONN_ID) or local_conninfo()
 
 
 def uses_local_warehouse() -> bool:
+    """No AIRFLOW_CONN_TIEMNANG_WAREHOUSE in the environment (a UI connection is seen only once Airflow runs)."""
     return not os.environ.get("AIRFLOW_CONN_" + WAREHOUSE_CONN_ID.upper())
 
 
-def landing_dir(override: str | os.PathLike | None = None) -> Path:
-    """Landing root: explicit override, TIEMNANG_LANDING_DIR, the Airflow Variable, else .local/landing."""
-    if override:
-        return Path(override).resolve()
-    env = os.environ.get("TIEMNANG_LANDING_DIR")
-    if env:
-        return Path(env).resolve()
-    var = os.environ.get("AIRFLOW_VAR_" + LANDING_VARIABLE.upper())
-    if var:
-        return Path(var).resolve()
+LANDING_ENV = "TIEMNANG_LANDING_DIR"
+
+
+def landing_dir(override: str | os.PathLike | None = None, variable: str | None = None) -> Path:
+    """Landing root, first found: explicit override (the run's `landing` param, --landing), TIEMNANG_LANDING_DIR,
+    the Airflow Variable `tiemnang_landing_dir` (`variable`, as a task read it, or AIRFLOW_VAR_…), else
+    .local/landing."""
+    for value in (override, os.environ.get(LANDING_ENV), variable,
+                  os.environ.get("AIRFLOW_VAR_" + LANDING_VARIABLE.upper())):
+        if value:
+            return Path(value).resolve()
     return local_dir() / "landing"
 
 

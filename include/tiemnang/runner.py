@@ -51,6 +51,13 @@ def airflow_environment() -> dict[str, str]:
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
         "AIRFLOW__API__PORT": os.environ.get("TIEMNANG_AIRFLOW_PORT", "8780"),
+        # Local set-up: the UI/API on this machine only; the LocalExecutor starts one worker process per
+        # parallelism slot (Airflow's default 32 on a 2-core laptop is 32 idle processes and swapping).
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__CORE__PARALLELISM": str(max(2, 2 * (os.cpu_count() or 1))),
+        # Log servers next to the API port, so several set-ups (and a standalone) on one host do not clash.
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(int(os.environ.get("TIEMNANG_AIRFLOW_PORT", "8780")) + 100),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(int(os.environ.get("TIEMNANG_AIRFLOW_PORT", "8780")) + 200),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL":
             f"http://127.0.0.1:{os.environ.get('TIEMNANG_AIRFLOW_PORT', '8780')}/execution/",
     }
@@ -81,16 +88,28 @@ def ensure_ui_login() -> tuple[str, str]:
 
 
 def ensure_metadata_db() -> None:
-    """Create or upgrade Airflow's metadata database when it is behind."""
+    """Create or upgrade Airflow's metadata database when it is behind; make sure the publication pool exists."""
     from airflow.utils import db as airflow_db
 
     try:
         airflow_db.check_migrations(timeout=0)
-        return
     except TimeoutError:
-        pass
-    log.info("migrating Airflow's metadata database")
-    airflow_db.upgradedb()
+        log.info("migrating Airflow's metadata database")
+        airflow_db.upgradedb()
+    ensure_pool()
+
+
+def ensure_pool() -> int:
+    """The pool of the weekly publication's mapped tasks (orchestration.common.PUBLISH_POOL), sized by
+    TIEMNANG_PUBLISH_SLOTS (default 8): how many provinces publish or export at once, whatever the workers."""
+    from airflow.models.pool import Pool
+
+    from tiemnang.orchestration.common import PUBLISH_POOL
+
+    slots = int(os.environ.get("TIEMNANG_PUBLISH_SLOTS", "8"))
+    Pool.create_or_update_pool(PUBLISH_POOL, slots=slots, description="tiemnang: provinces published or exported at once",
+                               include_deferred=False)
+    return slots
 
 
 def prepare_warehouse() -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 import psycopg
@@ -45,11 +46,40 @@ def build_lists(conn: psycopg.Connection, as_of: date, *, commit: bool = True) -
     for step in STEPS:
         db.run(conn, step, params)
     counts = _counts(conn, as_of)
+    files = files_in_force(conn, as_of)
     db.run(conn, "build/record_build", {"d": as_of, "counts": json.dumps(counts)}, {"schema": "lists"})
+    db.run(conn, "build/record_provenance",
+           {"d": as_of, "files": files.file_ids, "sources": json.dumps(files.by_source())})
     if commit:
         conn.commit()
     log.info("lists for %s: %s", as_of, counts)
     return counts
+
+
+@dataclass(frozen=True)
+class FilesInForce:
+    """The files a build for D reads: (source, kind, file_id, delivery_date, rows_accepted) rows by file_id."""
+
+    rows: list[tuple]
+
+    @property
+    def file_ids(self) -> list[int]:
+        return [row[2] for row in self.rows]
+
+    def by_source(self) -> dict[str, dict]:
+        """Per source: files read, the latest delivery date among them, rows accepted by kind."""
+        out: dict[str, dict] = {}
+        for source, kind, _file_id, delivered, accepted in self.rows:
+            entry = out.setdefault(source, {"files": 0, "latest_delivery": None, "rows": {}})
+            entry["files"] += 1
+            entry["latest_delivery"] = max(entry["latest_delivery"] or delivered.isoformat(), delivered.isoformat())
+            entry["rows"][kind] = entry["rows"].get(kind, 0) + accepted
+        return out
+
+
+def files_in_force(conn: psycopg.Connection, as_of: date) -> FilesInForce:
+    """What a build for `as_of` reads, as recorded in lists.build.tep_dung (stale when it differs)."""
+    return FilesInForce(db.fetch(conn, "build/files_in_force", {"d": as_of}))
 
 
 def _counts(conn: psycopg.Connection, as_of: date) -> dict[str, object]:

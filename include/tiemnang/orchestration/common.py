@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import Param
+from airflow.timetables.trigger import CronTriggerTimetable
 
 from tiemnang import config
+from tiemnang.orchestration import alerts
 
 log = logging.getLogger(__name__)
 
 TZ = pendulum.timezone(config.TIMEZONE)
-START_DATE = pendulum.datetime(2026, 1, 1, tz=TZ)
 OWNER = "bhxh-data-engineering"
 TAGS = frozenset({"tiemnang", "ingest", "build", "publish", "register", "tax", "schools", "welfare", "nightly", "weekly"})
+FRIDAY = 4
+
+# Start-date policy: no start_date, catchup off. On the first unpause of a fresh deployment the ingests run
+# the latest 01:00 tick at once (loading is idempotent and is what the lists need first); the publication
+# runs the latest Friday 13:00 tick only while it is still inside its window (< 3 h old, before 16:00),
+# else it waits for next Friday — and any publication run waits for the ingests of its D before building
+# (docs/operations.md "What runs when"). Once a DAG has runs, catchup=False runs its latest missed tick.
+NIGHTLY = CronTriggerTimetable("0 1 * * *", timezone=TZ, run_immediately=True)
+WEEKLY = CronTriggerTimetable("0 13 * * 5", timezone=TZ, run_immediately=timedelta(hours=3))
+
+# The pool the 34 mapped publication and export tasks share; its size (TIEMNANG_PUBLISH_SLOTS) is set by
+# `tiemnang setup` and the compose deployment's airflow-init (runner.ensure_pool), not by the DAG.
+PUBLISH_POOL = "tiemnang_publish"
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
@@ -25,7 +40,17 @@ DEFAULT_ARGS: dict[str, Any] = {
     # Fault-injection tests shorten the wait between tries; production keeps the 2 minutes.
     "retry_delay": timedelta(seconds=int(os.environ.get("TIEMNANG_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
+    # A hung task (a lock never released, a stuck mount) fails and alerts instead of holding its slot for
+    # ever; the national register load and the build take about an hour (docs/benchmarks).
+    "execution_timeout": timedelta(hours=4),
+    "on_failure_callback": [alerts.TiemnangNotifier("failure")],
+    "on_retry_callback": [alerts.TiemnangNotifier("retry")],
 }
+# How long a publication waits for the ingests covering its D (from the run's start), and how often it looks.
+INGEST_WAIT = timedelta(seconds=int(os.environ.get("TIEMNANG_INGEST_WAIT_SECONDS", str(150 * 60))))
+INGEST_POKE = timedelta(seconds=int(os.environ.get("TIEMNANG_INGEST_POKE_SECONDS", "60")))
+# One province's publication or export is one transaction over that province's rows: minutes at most.
+PROVINCE_TIMEOUT = timedelta(minutes=30)
 
 RUN_PARAMS = {
     "as_of": Param(None, type=["null", "string"], format="date",
@@ -34,54 +59,67 @@ RUN_PARAMS = {
 }
 
 
-def reference_date(context: dict) -> date:
-    """D: the as_of param, else the latest as_of of the triggering asset events, else the run's local date."""
-    as_of = (context.get("params") or {}).get("as_of")
-    if as_of:
-        return date.fromisoformat(str(as_of))
-    candidates = [
-        date.fromisoformat(event.extra["as_of"])
-        for events in (context.get("triggering_asset_events") or {}).values()
-        for event in events
-        if (event.extra or {}).get("as_of")
-    ]
-    if candidates:
-        return max(candidates)
+def run_date(context: Mapping) -> date:
+    """The local date (Asia/Ho_Chi_Minh) of the run's logical date: the tick it was scheduled for.
+
+    A manual run has no logical date in Airflow 3 unless one is given: its date is when it was triggered.
+    """
     moment = context.get("logical_date") or context["dag_run"].run_after
     return pendulum.instance(moment).in_timezone(TZ).date()
 
 
-def landing_root(context: dict):
-    """The landing root: run param, TIEMNANG_LANDING_DIR, the Airflow Variable, else .local/landing."""
+def reference_date(context: Mapping) -> date:
+    """D of a time-scheduled or manual run: the `as_of` param, else the run's date (run_date)."""
+    as_of = (context.get("params") or {}).get("as_of")
+    return date.fromisoformat(str(as_of)) if as_of else run_date(context)
+
+
+def publication_date(context: Mapping) -> date:
+    """D of a weekly publication: the `as_of` param, else the Friday of its tick (the latest on or before
+    the run's date, so a manual run never publishes a week whose deliveries are still to come)."""
+    as_of = (context.get("params") or {}).get("as_of")
+    if as_of:
+        return date.fromisoformat(str(as_of))
+    d = run_date(context)
+    return d - timedelta(days=(d.weekday() - FRIDAY) % 7)
+
+
+def event_dates(context: Mapping) -> list[date]:
+    """The dates an asset-triggered build is for: the `as_of` param, else each source's latest `as_of`
+    among the triggering events (oldest first). Never "today": a run with no dated event builds nothing."""
+    as_of = (context.get("params") or {}).get("as_of")
+    if as_of:
+        return [date.fromisoformat(str(as_of))]
+    return latest_per_source(context.get("triggering_asset_events") or {})
+
+
+def latest_per_source(events: Mapping[Any, Iterable]) -> list[date]:
+    """Distinct latest `as_of` of each source's events; older events of a source left queued are ignored."""
+    latest: dict[str, date] = {}
+    for key, items in events.items():
+        for event in items:
+            extra = event.extra or {}
+            if not extra.get("as_of"):
+                continue
+            source = extra.get("source") or getattr(key, "name", str(key))
+            d = date.fromisoformat(extra["as_of"])
+            latest[source] = max(latest.get(source, d), d)
+    return sorted(set(latest.values()))
+
+
+def landing_root(context: Mapping):
+    """The landing root: the run's `landing` param, TIEMNANG_LANDING_DIR, the Airflow Variable, .local/landing."""
     override = (context.get("params") or {}).get("landing")
-    if not override:
+    variable = None
+    if not override and not os.environ.get(config.LANDING_ENV):
         from airflow.sdk import Variable
 
-        override = Variable.get(config.LANDING_VARIABLE, default=None)
-    return config.landing_dir(override)
-
-
-def iso_week(d: date) -> str:
-    year, week, _ = d.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def warehouse_conninfo() -> str:
-    """Inside a task: the `tiemnang_warehouse` connection from any Airflow backend, else the local cluster."""
-    if not config.uses_local_warehouse():
-        return config.warehouse_conninfo()
-    from airflow.exceptions import AirflowNotFoundException
-    from airflow.sdk import Connection
-
-    try:
-        conn = Connection.get(config.WAREHOUSE_CONN_ID)
-    except AirflowNotFoundException:
-        return config.warehouse_conninfo()
-    return config.conninfo_from_airflow_uri(conn.get_uri())
+        variable = Variable.get(config.LANDING_VARIABLE, default=None)
+    return config.landing_dir(override, variable)
 
 
 def prepare_warehouse() -> dict:
     """Apply pending migrations and reference data; the first task of every DAG (idempotent)."""
     from tiemnang import warehouse
 
-    return warehouse.prepare_database(warehouse_conninfo())
+    return warehouse.prepare_database(config.warehouse_conninfo())

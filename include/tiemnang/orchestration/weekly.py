@@ -1,13 +1,16 @@
-"""The weekly publication's own steps: the quality gate, lists present for D, the run's figures."""
+"""The weekly publication's own steps: the quality gate, lists of D built from complete current data, the figures."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from airflow.exceptions import AirflowFailException
 
 from tiemnang import db
+from tiemnang.lists.build import FilesInForce, files_in_force
 
 log = logging.getLogger(__name__)
 
@@ -92,20 +95,79 @@ def provinces_to_publish(gate: dict) -> list[str]:
     return sorted(set(geography.provinces()) - set(gate.get("held", {})))
 
 
+class SourcesIncomplete(AirflowFailException):
+    """A source the lists need has nothing in force on D: nothing is built or published for D.
+
+    Fails at once: only a delivery (and its ingest) can fill the gap, not a retry.
+    """
+
+
+# What a build for D needs in force: the register's full snapshot (persons with at least one row), and
+# at least one file of every other source. An empty or missing register is never a list.
+REQUIRED_KINDS = {"register": ("persons", "coverage", "employers"), "tax": (), "schools": (), "welfare": ()}
+
+
+def missing_sources(files: FilesInForce) -> list[str]:
+    """What a build from `files` lacks, one phrase each; empty when the build may go ahead."""
+    by_source = files.by_source()
+    missing = []
+    for source, kinds in REQUIRED_KINDS.items():
+        found = by_source.get(source)
+        if not found:
+            missing.append(f"{source}: no file in force (never delivered or never ingested)")
+            continue
+        missing += [f"{source}: no {kind} file in force" for kind in kinds if kind not in found["rows"]]
+    if by_source.get("register", {}).get("rows", {}).get("persons") == 0:
+        missing.append("register: the persons file in force has no accepted row")
+    return missing
+
+
+@contextmanager
+def sources_locked(conn) -> Iterator[None]:
+    """Hold the ingest lock of every source: waits for an ingest running now, and holds new ones off.
+
+    The loader takes the same session lock for the whole of a source's load (sql/ingest/lock_source.sql), so
+    a build never reads a half-loaded night, and a file loaded during the build cannot make it stale unseen.
+    """
+    for source in sorted(REQUIRED_KINDS):
+        log.info("waiting for the ingest lock of %s (held while that source is loading)", source)
+        db.fetch(conn, "ingest/lock_source", {"source": source})
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        for source in sorted(REQUIRED_KINDS):
+            db.fetch(conn, "ingest/unlock_source", {"source": source})
+        conn.commit()
+
+
 def ensure_lists_built(conninfo: str, d: date) -> dict:
-    """The lists for D, built now if the nightly build has not run for D (e.g. a backfill of an old week)."""
+    """The lists for D, built from the files in force on D now: built when missing or stale, else kept.
+
+    Stale means the files in force on D differ from those the recorded build read (a late or corrected
+    delivery dated ≤ D): so re-running the publication for D always publishes D's current answer. Raises
+    SourcesIncomplete, building nothing, when a source the lists need has nothing in force on D.
+    """
     from tiemnang.lists import build_lists
     from tiemnang.matching import run_matching
 
-    with db.connect(conninfo) as conn:
-        built = conn.execute("SELECT counts FROM lists.build WHERE ngay_tham_chieu = %s", (d,)).fetchone()
-        if built:
-            log.info("lists for %s already built", d)
-            return {"built_now": False}
-        log.info("lists for %s not built yet: matching and building now", d)
+    with db.connect(conninfo) as conn, sources_locked(conn):
+        files = files_in_force(conn, d)
+        missing = missing_sources(files)
+        if missing:
+            raise SourcesIncomplete(f"lists for {d} not built, nothing published: {'; '.join(missing)}. "
+                                    "Deliver the missing source (dated ≤ D), let its ingest run, then re-run for D.")
+        built = db.fetch(conn, "build/built", {"d": d})
+        sources = files.by_source()
+        if built and built[0][0] == files.file_ids:
+            log.info("lists for %s already built at %s from the %d files in force", d, built[0][1], len(files.rows))
+            return {"built_now": False, "files": len(files.rows), "sources": sources}
+        reason = "stale: the files in force changed since the last build" if built else "not built yet"
+        log.info("lists for %s %s: matching and building from %d files in force", d, reason, len(files.rows))
         matched = run_matching(conn, d)
         counts = build_lists(conn, d)
-    return {"built_now": True, **matched, **counts}
+    return {"built_now": True, "reason": reason, "files": len(files.rows), "sources": sources, **matched, **counts}
 
 
 def summarize(published: list[dict], exported: list[dict], gate: dict | None = None) -> dict:
@@ -139,3 +201,54 @@ def summarize(published: list[dict], exported: list[dict], gate: dict | None = N
         raise QualityGateClosed(f"{len(published)} provinces published; {len(held)} held back by hard"
                                 f" data-quality failures, they keep last week's lists: {lines}")
     return figures
+
+
+def ingests_pending(conninfo: str, d: date) -> list[str]:
+    """The sources with no finished ingest run covering D (ops.ingest_run for a date ≥ D), one phrase each."""
+    with db.connect(conninfo) as conn:
+        done = db.fetch(conn, "build/ingests_done", {"sources": sorted(REQUIRED_KINDS)})
+    return [f"{source} (latest finished ingest: {latest or 'never'})" for source, latest in done
+            if latest is None or latest < d]
+
+
+def record_ingest(conninfo: str, source: str, d: date, files_loaded: int) -> None:
+    """Note that the ingest of `source` for D has finished (loaded and validated)."""
+    with db.connect(conninfo) as conn:
+        db.run(conn, "build/record_ingest", {"source": source, "d": d, "files_loaded": files_loaded})
+
+
+def ensure_dates_built(conninfo: str, dates: list[date]) -> dict:
+    """ensure_lists_built for each date every source has finished ingesting; the others are left, named."""
+    if not dates:
+        log.warning("no reference date in the triggering events or params: nothing built")
+    built, waiting = {}, {}
+    for d in dates:
+        pending = ingests_pending(conninfo, d)
+        if pending:
+            log.warning("lists for %s not built: ingest not finished for %s", d, "; ".join(pending))
+            waiting[d.isoformat()] = pending
+            continue
+        figures = ensure_lists_built(conninfo, d)
+        built[d.isoformat()] = {k: v for k, v in figures.items() if k != "sources"}
+    return {"as_of": max(built) if built else None, "built": built, "waiting": waiting}
+
+
+class IngestsNotFinished(AirflowFailException):
+    """The ingests covering D did not finish within the publication's wait: nothing is published."""
+
+
+def await_ingests(conninfo: str, d: date, started, wait) -> bool:
+    """One look of `wait_for_ingests`: True once every source's ingest covering D has finished; raises
+    IngestsNotFinished, naming the sources, once `wait` has passed since `started` (the run's start)."""
+    import pendulum
+
+    pending = ingests_pending(conninfo, d)
+    if not pending:
+        return True
+    waited = pendulum.now("UTC") - pendulum.instance(started)
+    if waited > wait:
+        raise IngestsNotFinished(f"publication for {d} not started: after {waited} the ingests covering D have not "
+                                 f"finished for {'; '.join(pending)}. Nothing was published; provinces keep last "
+                                 "week's lists. Run or fix those ingests, then re-run the publication for D.")
+    log.info("publication for %s waits for the ingests of: %s", d, "; ".join(pending))
+    return False

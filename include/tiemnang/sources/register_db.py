@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from pathlib import Path
 
 import psycopg
@@ -25,20 +24,8 @@ VIEWS = ("persons", "coverage", "employers")
 
 
 def register_conninfo() -> str | None:
-    """The `bhxh_register` connection (environment or any Airflow backend), or None when not configured."""
-    env = os.environ.get("AIRFLOW_CONN_" + REGISTER_CONN_ID.upper())
-    if env:
-        return config.conninfo_from_airflow_uri(env)
-    try:
-        from airflow.exceptions import AirflowNotFoundException
-        from airflow.sdk import Connection
-    except ImportError:
-        return None
-    try:
-        conn = Connection.get(REGISTER_CONN_ID)
-    except (AirflowNotFoundException, RuntimeError):
-        return None
-    return config.conninfo_from_airflow_uri(conn.get_uri())
+    """The `bhxh_register` connection (environment, secrets backends, metadata DB), or None when not configured."""
+    return config.airflow_conninfo(REGISTER_CONN_ID)
 
 
 def extract_snapshot(register: str, landing_root: Path, day: dt.date) -> dict:
