@@ -1,7 +1,7 @@
 """
 ### build_lists_nightly — airflow DAG
 
-Owner: BHXH data engineering (tiemnang). Runs when all four sources have been ingested for the night:
+Owner: BHXH data engineering (tiemnang). Runs when every source has been ingested for the night:
 matches every person-record in force on D against the insured register (IDs first, then names, birth
 dates, sex and place), then builds the lists of CONTRACT §4 for D in the `lists` schema —
 potential participants by group, enterprises not registered or under-declaring, people due to pay.
@@ -20,7 +20,7 @@ from tiemnang.orchestration import assets, common
 
 
 @dag(
-    schedule=assets.STAGED["register"] & assets.STAGED["tax"] & assets.STAGED["schools"] & assets.STAGED["welfare"],
+    schedule=assets.ALL_STAGED,
     catchup=False,
     max_active_runs=1,
     default_args=common.DEFAULT_ARGS,

@@ -13,14 +13,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tiemnang import config, localpg
+from tiemnang.sources import registry
 
 log = logging.getLogger(__name__)
 
 CHAIN = (
-    "ingest_register_nightly",
-    "ingest_tax_nightly",
-    "ingest_schools_nightly",
-    "ingest_welfare_nightly",
+    *(f"ingest_{source}_nightly" for source in registry.NAMES),
     "build_lists_nightly",
     "publish_province_lists_weekly",
 )

@@ -18,6 +18,7 @@ EXPECTED_DAG_IDS = {
     "ingest_tax_nightly",
     "ingest_schools_nightly",
     "ingest_welfare_nightly",
+    "ingest_reference_nightly",
     "build_lists_nightly",
     "publish_province_lists_weekly",
 }

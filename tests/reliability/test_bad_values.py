@@ -22,7 +22,7 @@ import pytest
 from conftest import delivery, make_database, xlsx_bytes
 from harness import ledger, run_to_end
 
-from tiemnang.generate import generate
+from tiemnang_tools.generate import generate
 from tiemnang.sources import ingest, readers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

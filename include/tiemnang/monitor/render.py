@@ -6,6 +6,8 @@ import unicodedata
 from html import escape
 from urllib.parse import urlencode
 
+from tiemnang.sources import registry
+
 GROUP_LABELS: dict[str, str] = {
     "BB_NLD": "Người lao động chưa tham gia BHXH bắt buộc",
     "BB_CHU_HKD": "Chủ hộ kinh doanh chưa tham gia BHXH",
@@ -17,9 +19,12 @@ GROUP_LABELS: dict[str, str] = {
     "DUNG_BHXH_TN": "Dừng đóng BHXH tự nguyện",
     "DUNG_BHYT_GD": "Dừng BHYT hộ gia đình",
     "THANH_VIEN_HO": "Thành viên hộ chưa có BHYT",
+    "DUNG_BHXH_BB": "Dừng đóng BHXH bắt buộc trong độ tuổi lao động",
+    "HET_HAN_BHYT": "Thẻ BHYT hết hạn trong năm",
+    "CAO_TUOI": "Người từ đủ 60 tuổi chưa có BHYT",
+    "XA_ATK": "Cư trú tại xã an toàn khu chưa có BHYT",
 }
-SOURCE_LABELS = {"register": "Cơ sở dữ liệu BHXH", "tax": "Cơ quan thuế", "schools": "Trường học",
-                 "welfare": "UBND xã (danh sách chính sách)"}
+SOURCE_LABELS = {s.name: s.label for s in registry.SOURCES}
 TITLE = "Tiềm năng BHXH, BHYT"
 
 _CSS = """

@@ -14,12 +14,13 @@ from airflow.timetables.trigger import CronTriggerTimetable
 
 from tiemnang import config
 from tiemnang.orchestration import alerts
+from tiemnang.sources import registry
 
 log = logging.getLogger(__name__)
 
 TZ = pendulum.timezone(config.TIMEZONE)
 OWNER = "bhxh-data-engineering"
-TAGS = frozenset({"tiemnang", "ingest", "build", "publish", "register", "tax", "schools", "welfare", "nightly", "weekly"})
+TAGS = frozenset({"tiemnang", "ingest", "build", "publish", "nightly", "weekly", *registry.NAMES})
 FRIDAY = 4
 
 # Start-date policy: no start_date, catchup off. On the first unpause of a fresh deployment the ingests run

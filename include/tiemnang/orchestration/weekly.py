@@ -11,6 +11,7 @@ from airflow.exceptions import AirflowFailException
 
 from tiemnang import db
 from tiemnang.lists.build import FilesInForce, files_in_force
+from tiemnang.sources import registry
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +103,10 @@ class SourcesIncomplete(AirflowFailException):
     """
 
 
-# What a build for D needs in force: the register's full snapshot (persons with at least one row), and
-# at least one file of every other source. An empty or missing register is never a list.
-REQUIRED_KINDS = {"register": ("persons", "coverage", "employers"), "tax": (), "schools": (), "welfare": ()}
+# What a build for D needs in force (sources/registry.py): the register's full snapshot (persons with at least
+# one row), and at least one file of every other source but the optional ones. An empty or missing register is
+# never a list.
+REQUIRED_KINDS = registry.required_kinds()
 
 
 def missing_sources(files: FilesInForce) -> list[str]:
@@ -129,7 +131,7 @@ def sources_locked(conn) -> Iterator[None]:
     The loader takes the same session lock for the whole of a source's load (sql/ingest/lock_source.sql), so
     a build never reads a half-loaded night, and a file loaded during the build cannot make it stale unseen.
     """
-    for source in sorted(REQUIRED_KINDS):
+    for source in sorted(registry.NAMES):
         log.info("waiting for the ingest lock of %s (held while that source is loading)", source)
         db.fetch(conn, "ingest/lock_source", {"source": source})
     conn.commit()
@@ -137,7 +139,7 @@ def sources_locked(conn) -> Iterator[None]:
         yield
     finally:
         conn.rollback()
-        for source in sorted(REQUIRED_KINDS):
+        for source in sorted(registry.NAMES):
             db.fetch(conn, "ingest/unlock_source", {"source": source})
         conn.commit()
 
@@ -206,7 +208,7 @@ def summarize(published: list[dict], exported: list[dict], gate: dict | None = N
 def ingests_pending(conninfo: str, d: date) -> list[str]:
     """The sources with no finished ingest run covering D (ops.ingest_run for a date ≥ D), one phrase each."""
     with db.connect(conninfo) as conn:
-        done = db.fetch(conn, "build/ingests_done", {"sources": sorted(REQUIRED_KINDS)})
+        done = db.fetch(conn, "build/ingests_done", {"sources": sorted(registry.NAMES)})
     return [f"{source} (latest finished ingest: {latest or 'never'})" for source, latest in done
             if latest is None or latest < d]
 

@@ -83,6 +83,17 @@ SUITES: dict[str, list[Spec]] = {
         ("ExpectColumnValuesToBeInSet",
          {"column": "loai_hop_dong", "value_set": ["KXD", "XD", "DUOI_1_THANG", "KHAC"]}, "soft"),
     ],
+    "contributions": [
+        *_exists("ma_don_vi", "ky", "phai_dong", "da_dong"),
+        ("ExpectColumnValuesToMatchRegex", {"column": "ky", "regex": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}, "soft"),
+        ("ExpectColumnValuesToBeBetween", {"column": "phai_dong", "min_value": 0}, "soft"),
+        ("ExpectColumnValuesToBeBetween", {"column": "da_dong", "min_value": 0}, "soft"),
+    ],
+    "xa_atk": [
+        *_exists("ma_xa"),
+        _commune(),
+        ("ExpectColumnValuesToBeUnique", {"column": "ma_xa"}, "soft"),
+    ],
     "school_directory": [
         *_exists("ma_truong", "ma_xa"),
         ("ExpectColumnValuesToBeUnique", {"column": "ma_truong"}, "soft"),

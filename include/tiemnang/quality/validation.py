@@ -54,8 +54,8 @@ _SPLITTABLE = {"ExpectColumnToExist", "ExpectColumnValuesToNotBeNull", "ExpectCo
 # with GX's on failing rows in tests/integration/test_ingest.py). The file facts are one row per file: in SQL
 # too, so validating these sources does not load GX at all. GX keeps the small-file kinds: the school directory,
 # the rosters and the welfare sheets.
-SQL_SUITES = frozenset({"persons", "coverage", "employers", "enterprises", "household_businesses", "wage_earners",
-                        "tep"})
+SQL_SUITES = frozenset({"persons", "coverage", "employers", "contributions", "enterprises", "household_businesses",
+                        "wage_earners", "tep"})
 
 
 def _validate_files(conn, gx: _LazyGx, source: str, facts: list[tuple], run_id: str, out: dict) -> None:

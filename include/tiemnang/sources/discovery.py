@@ -11,19 +11,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tiemnang.reference.geography import is_commune
+from tiemnang.sources import registry
 from tiemnang.sources.layouts import LAYOUTS, Layout
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("register", "tax", "schools", "welfare")
+SOURCES = registry.NAMES
 READY = "_READY"
 _DELIVERY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROSTER = re.compile(r"([0-9A-Za-z]{1,20})\.(xlsx|csv)", re.IGNORECASE)
 _WELFARE = re.compile(r"(\d{5})_([^/\\\x00-\x1f]{1,150})\.(xlsx|csv)", re.IGNORECASE)
-_FIXED = {
-    "register": {"persons.csv", "coverage.csv", "employers.csv"},
-    "tax": {"enterprises.csv", "household_businesses.csv", "wage_earners.csv"},
-}
+_FIXED = {s.name: frozenset(s.files) for s in registry.SOURCES if s.files}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -320,6 +321,41 @@ def _employers(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     return v
 
 
+_KY = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def _contributions(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    """A ledger row (CONTRACT §2.1): unit, month `YYYY-MM`, amounts due and paid in whole VND ≥ 0.
+
+    Whether the unit is in the same delivery's employers.csv is checked once the delivery is loaded
+    (sql/ingest/move_unknown_units.sql, reason don_vi_khong_ton_tai).
+    """
+    v = Verdict()
+    _text(v, cells, "ma_don_vi")
+    if not v.values["ma_don_vi"]:
+        v.reasons.append("thieu_ma_don_vi")
+    ky = ids.clean_text(cells.get("ky"))
+    v.values["ky"] = ky if _KY.fullmatch(ky) else None
+    if v.values["ky"] is None:
+        v.reasons.append("ky_khong_hop_le")
+    for name in ("phai_dong", "da_dong"):
+        amount = ids.parse_int(cells.get(name))
+        v.values[name] = amount
+        if amount is None or not 0 <= amount <= BIGINT[1]:
+            v.values[name] = None
+            if "so_tien_khong_hop_le" not in v.reasons:
+                v.reasons.append("so_tien_khong_hop_le")
+    return v
+
+
+def _xa_atk(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    """A safe-zone commune (CONTRACT §2.5): a current commune code, and a note."""
+    v = Verdict()
+    _commune(v, cells)
+    _text(v, cells, "ghi_chu")
+    return v
+
+
 # ---------------------------------------------------------------- tax
 _LOAI_HINH = frozenset({"NN", "FDI", "NQD", "HTX", "KHAC"})
 _PHUONG_PHAP = frozenset({"KE_KHAI", "KHOAN"})
@@ -463,6 +499,18 @@ LAYOUTS: dict[str, Layout] = {
             _plain("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
             ("ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"),
             _Checked(_employers), binary_copy=True,
+        ),
+        Layout(
+            "register", "contributions", "contributions",
+            _plain("ma_don_vi", "ky", "phai_dong", "da_dong"),
+            ("ma_don_vi", "ky", "phai_dong", "da_dong"),
+            _Checked(_contributions), binary_copy=True,
+        ),
+        Layout(
+            "reference", "xa_atk", "xa_atk",
+            _plain("ma_xa", "ghi_chu"),
+            ("ma_xa", "ghi_chu"),
+            _Checked(_xa_atk),
         ),
         Layout(
             "tax", "enterprises", "enterprises",

@@ -25,7 +25,7 @@ from psycopg import sql
 
 from tiemnang import db
 from tiemnang.processes import die_with_parent
-from tiemnang.sources import discovery, readers
+from tiemnang.sources import discovery, readers, registry
 from tiemnang.sources.discovery import LandingFile
 from tiemnang.sources.layouts import FastPath, Layout
 from tiemnang.sources.readers import FileRejected, Fingerprint
@@ -37,7 +37,7 @@ _PROGRESS_EVERY = 250_000
 _LARGE_BYTES = 4 << 20      # a CSV this big converts in a worker process when its delivery has two or more
 _MAX_WORKERS = 2
 # the register's files form one snapshot, held to a dated share of the snapshot in force before (ref.tham_so)
-SNAPSHOT_KINDS = frozenset({"persons", "coverage", "employers"})
+SNAPSHOT_KINDS = registry.SNAPSHOT_KINDS
 _COPY_PREFIX = "tiemnang-load-"
 
 
@@ -65,10 +65,12 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
                 workers.choose(files)
                 slots: list[int | Future | None] = [_ingest_file(conn, f, counts, workers, copies) for f in files]
                 # a later delivery is checked against this one's files in force: all of them are done first
-                for slot in slots:
+                for f, slot in zip(files, slots, strict=True):
                     file_id = _settle(slot, counts)
                     if file_id is not None:
                         file_ids.append(file_id)
+                        if f.kind == "contributions":
+                            _quarantine_unknown_units(conn, f, file_id, counts)
                 for copy in copies.iterdir():
                     copy.unlink()
             for entry in ignored:
@@ -89,6 +91,21 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
     result["file_ids"] = file_ids
     log.info("ingest %s as of %s: %s", source, as_of, {k: v for k, v in result.items() if k != "file_ids"})
     return result
+
+
+def _quarantine_unknown_units(conn: psycopg.Connection, f: LandingFile, file_id: int, counts: Counter[str]) -> None:
+    """Ledger rows of a unit missing from the delivery's employers.csv, known only once the whole delivery is in.
+
+    Its own transaction after the delivery's files: were the process to die just before it, those rows would stay
+    accepted, and count for no unit in the lists (don_vi_no_dong joins the employers in force).
+    """
+    with conn.transaction():
+        moved = db.fetch(conn, "ingest/move_unknown_units",
+                         {"file_id": file_id, "path": f.path, "delivery_date": f.delivery_date})[0][0]
+    counts["rows_accepted"] -= moved
+    counts["rows_quarantined"] += moved
+    if moved:
+        log.info("ingest %s: %d ledger rows of units not in employers.csv quarantined", f.path, moved)
 
 
 def _ingest_file(conn: psycopg.Connection, f: LandingFile, counts: Counter[str], workers: _Workers,

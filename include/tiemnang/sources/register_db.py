@@ -1,8 +1,9 @@
 """The register read from the database connection `bhxh_register` (CONTRACT §2.1) instead of files.
 
-The three views are extracted into the landing zone as an ordinary register delivery dated D (files
-first, `_READY` last), so the same loader, lineage, quarantine and replacement rules apply: a backfill
-of an older week reads the snapshots stored then, never today's database.
+The views are extracted into the landing zone as an ordinary register delivery dated D (files first,
+`_READY` last), so the same loader, lineage, quarantine and replacement rules apply: a backfill of an
+older week reads the snapshots stored then, never today's database. `contributions` (the employer ledger,
+revision 2) is extracted when the register database exposes it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 REGISTER_CONN_ID = "bhxh_register"
 VIEWS = ("persons", "coverage", "employers")
+OPTIONAL_VIEWS = ("contributions",)
 
 
 def register_conninfo() -> str | None:
@@ -29,7 +31,7 @@ def register_conninfo() -> str | None:
 
 
 def extract_snapshot(register: str, landing_root: Path, day: dt.date) -> dict:
-    """Write register/<day>/{persons,coverage,employers}.csv and _READY from the register's views."""
+    """Write register/<day>/{persons,coverage,employers[,contributions]}.csv and _READY from the register's views."""
     folder = landing_root / "register" / day.isoformat()
     if (folder / "_READY").exists():
         log.info("register snapshot for %s already delivered; not extracted again", day)
@@ -40,7 +42,8 @@ def extract_snapshot(register: str, landing_root: Path, day: dt.date) -> dict:
         with conn.transaction():
             # One REPEATABLE READ snapshot for all three views, so coverage and persons agree.
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            for view in VIEWS:
+            present = [v for v in OPTIONAL_VIEWS if conn.execute("SELECT to_regclass(%s)", (v,)).fetchone()[0]]
+            for view in (*VIEWS, *present):
                 columns = [c.name for c in LAYOUTS[view].columns]
                 query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv, HEADER true)").format(
                     sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(view))
@@ -49,7 +52,8 @@ def extract_snapshot(register: str, landing_root: Path, day: dt.date) -> dict:
                         out.write(block)
                 rows += conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(view))).fetchone()[0]
     (folder / "_READY").touch()
-    log.info("register snapshot for %s extracted from %s: %d rows in %d views", day, REGISTER_CONN_ID, rows, len(VIEWS))
+    log.info("register snapshot for %s extracted from %s: %d rows in %d views", day, REGISTER_CONN_ID, rows,
+             len(VIEWS) + len(present))
     return {"extracted": True, "rows": rows}
 
 

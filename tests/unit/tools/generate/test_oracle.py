@@ -17,8 +17,9 @@ def _spell(idn, loai, code, tu, den, pt=None, muc=None, thu_tu=None, mdv="", rec
 def _world() -> Delivered:
     dv = Delivered()
     dv.register_dates = [(date(2026, 11, 12), True), (date(2026, 11, 19), True)]
-    dv.persons = [(1, 101, "00004", "H1", OLD), (2, 102, "00004", "H1", OLD), (3, 103, "00004", "", OLD),
-                  (4, 104, "00004", "", OLD)]
+    born = date(1980, 1, 1)
+    dv.persons = [(1, 101, "00004", "H1", OLD, born), (2, 102, "00004", "H1", OLD, born),
+                  (3, 103, "00004", "", OLD, born), (4, 104, "00004", "", OLD, born)]
     dv.spells = [
         # uid 1: GD card, member 2 of the household, due on 2026-11-20 (han_dong), 6 months
         _spell(101, "BHYT", "GD", date(2026, 5, 20), date(2026, 11, 19), pt=6, thu_tu=2),
@@ -78,3 +79,23 @@ def test_enterprises() -> None:
     assert "0300000000" not in units  # not active
     week2 = {r["ma_so_thue"]: r for r in expected_lists(_world(), date(2026, 11, 20))["don_vi_tiem_nang"]}
     assert week2["0100233488"]["so_lao_dong_bhxh"] == 1
+
+
+def test_revision2_register_groups_and_duplicate_cards() -> None:
+    dv = _world()
+    dv.persons += [(11, 111, "00004", "", OLD, date(1966, 11, 13)),    # 60 on D: CAO_TUOI
+                   (12, 112, "00004", "", OLD, date(1966, 11, 14)),    # 59 on D, BB ended this year: DUNG_BHXH_BB
+                   (13, 113, "00004", "", OLD, date(1990, 1, 1)),      # HS card ended this year: HET_HAN_BHYT
+                   (14, 114, "00004", "", OLD, date(1990, 1, 1))]      # two cards covering D: the_trung
+    dv.spells += [_spell(112, "BHXH_BB", "", date(2020, 1, 1), date(2026, 6, 30), mdv="U1"),
+                  _spell(112, "BHYT", "DN", date(2026, 1, 1), date(2026, 12, 31)),
+                  _spell(113, "BHYT", "HS", date(2025, 9, 1), date(2026, 8, 31)),
+                  _spell(114, "BHYT", "HN", date(2026, 1, 1), date(2026, 12, 31)),
+                  _spell(114, "BHYT", "GD", date(2026, 3, 1), date(2027, 2, 28), pt=12, thu_tu=1)]
+    lists = expected_lists(dv, D)
+    rows = {r["person_uid"]: (r["nhom"], r["ly_do"]) for r in lists["tiem_nang"]}
+    assert rows[11] == ("CAO_TUOI", "CAO_TUOI")
+    assert rows[12] == ("DUNG_BHXH_BB", "DUNG_BHXH_BB")
+    assert rows[13] == ("HET_HAN_BHYT", "HET_HAN_BHYT")
+    assert 14 not in rows
+    assert lists["the_trung"] == [{"person_uid": 14, "loai": "THE_TRUNG", "ma_xa": "00004", "so_the": 2}]
