@@ -22,8 +22,8 @@ import pytest
 from conftest import delivery, make_database, xlsx_bytes
 from harness import ledger, run_to_end
 
-from tiemnang_tools.generate import generate
 from tiemnang.sources import ingest, readers
+from tiemnang_tools.generate import generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
