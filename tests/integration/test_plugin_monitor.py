@@ -92,8 +92,9 @@ def _seed(conninfo: str) -> dict:
         for tuan, d, total in (("2026-W46", "2026-11-13", 1180), ("2026-W47", "2026-11-20", 1234)):
             conn.execute(
                 "INSERT INTO ops.publication (ma_tinh, tuan, ngay_tham_chieu, published_at, so_tiem_nang,"
-                " so_don_vi, so_den_han) VALUES ('01', %s, %s, %s, %s, 56, 78)",
-                (tuan, d, dt.datetime.fromisoformat(d + "T15:00:00+07:00"), total))
+                " so_don_vi, so_den_han, so_dong) VALUES ('01', %s, %s, %s, %s, 56, 78, %s)",
+                (tuan, d, dt.datetime.fromisoformat(d + "T15:00:00+07:00"), total,
+                 Jsonb({"tiem_nang": total, "the_trung": 9_871, "don_vi_no_dong": 4_321})))
         groups = {"2026-W46": [("BB_NLD", 700, 700, 0), ("HO_TRO_HSSV", 480, 480, 0)],
                   "2026-W47": [("BB_NLD", 734, 50, 16), ("HO_TRO_HSSV", 500, 40, 20)]}
         for tuan, rows in groups.items():
@@ -194,6 +195,7 @@ def test_plugin_refuses_anonymous_and_serves_logged_in_users(api_server):
     status, _, html = _get(base + "/tiemnang/?tuan=2026-W47", token)
     assert status == 200
     assert api_server["ten_tinh"] in html and "1.234" in html and "+54" in html
+    assert "Thẻ, hồ sơ trùng" in html and "9.871" in html and "4.321" in html      # revision 2's lists
     status, _, html = _get(base + "/tiemnang/tinh/01", token)
     assert status == 200 and "<svg" in html and "734" in html and "+34" in html
     status, _, html = _get(base + "/tiemnang/cach-ly?tuan=2026-W47&tinh=01&ly_do=thieu_ho_ten", token)

@@ -124,6 +124,7 @@ def create_app() -> FastAPI:
             rows.append(f'<tr><td>{t(p["ma_tinh"])}</td><td><a href="{href}">{t(p["ten_tinh"])}</a></td>'
                         f'<td class="n">{render.num(p["so_tiem_nang"])}</td><td class="n">{render.delta(change)}</td>'
                         f'<td class="n">{render.num(p["so_don_vi"])}</td><td class="n">{render.num(p["so_den_han"])}</td>'
+                        f'<td class="n">{render.num(p["so_the_trung"])}</td><td class="n">{render.num(p["so_no_dong"])}</td>'
                         f'<td class="n">{render.num(q_by_province.get(p["ma_tinh"], 0))}</td>'
                         f"<td>{render.publication_cell(p)}</td></tr>")
         body = (
@@ -135,6 +136,7 @@ def create_app() -> FastAPI:
                '<p class="muted">Chưa có tỉnh nào công bố tuần này.</p>')
             + "<h2>Theo tỉnh</h2><table><tr><th>Mã</th><th>Tỉnh, thành phố</th><th class=\"n\">Người tiềm năng</th>"
             '<th class="n">So với tuần trước</th><th class="n">Đơn vị tiềm năng</th><th class="n">Đến hạn đóng</th>'
+            '<th class="n">Thẻ, hồ sơ trùng</th><th class="n">Đơn vị nợ đóng</th>'
             '<th class="n">Dòng cách ly</th><th>Công bố</th></tr>' + "".join(rows) + "</table>"
             + "<h2>Cổng chất lượng (dòng và tệp bị cách ly không giữ tỉnh nào lại)</h2>" + render.gate_table(gate)
             + "<h2>Dữ liệu bị cách ly theo lý do (các tệp giao trong tuần)</h2>"
@@ -161,9 +163,11 @@ def create_app() -> FastAPI:
             render.week_selector(weeks, w.tuan, base, f"/tinh/{ma_tinh}")
             + f"<p>Tuần <b>{t(w.tuan)}</b> (ngày tham chiếu {w.ngay_tham_chieu:%d/%m/%Y}), so sánh với {previous}.</p>"
             + "<h2>Công bố</h2><table><tr><th>Trạng thái</th><th class=\"n\">Người tiềm năng</th>"
-            '<th class="n">Đơn vị tiềm năng</th><th class="n">Đến hạn đóng</th></tr>'
+            '<th class="n">Đơn vị tiềm năng</th><th class="n">Đến hạn đóng</th><th class="n">Thẻ, hồ sơ trùng</th>'
+            '<th class="n">Đơn vị nợ đóng</th></tr>'
             f'<tr><td>{render.publication_cell(p)}</td><td class="n">{render.num(p["so_tiem_nang"])}</td>'
-            f'<td class="n">{render.num(p["so_don_vi"])}</td><td class="n">{render.num(p["so_den_han"])}</td></tr></table>'
+            f'<td class="n">{render.num(p["so_don_vi"])}</td><td class="n">{render.num(p["so_den_han"])}</td>'
+            f'<td class="n">{render.num(p["so_the_trung"])}</td><td class="n">{render.num(p["so_no_dong"])}</td></tr></table>'
             + "<h2>Số người tiềm năng theo nhóm</h2>"
             + (render.groups_table(groups, bool(p["tuan_truoc"])) if groups else
                '<p class="muted">Tỉnh chưa công bố tuần này.</p>')

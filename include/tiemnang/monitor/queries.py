@@ -51,7 +51,7 @@ def published_weeks(conn: psycopg.Connection) -> list[dict]:
 def publications(conn: psycopg.Connection, w: Week) -> list[dict]:
     """Every province, its publication of week `w` (or None) and its previous published week."""
     cols = ("ma_tinh", "ten_tinh", "tuan", "ngay_tham_chieu", "published_at", "so_tiem_nang", "so_don_vi",
-            "so_den_han", "tuan_truoc", "so_tiem_nang_truoc")
+            "so_den_han", "so_the_trung", "so_no_dong", "tuan_truoc", "so_tiem_nang_truoc")
     return [dict(zip(cols, row, strict=True)) for row in db.fetch(conn, "monitor/publication", {"tuan": w.tuan})]
 
 
