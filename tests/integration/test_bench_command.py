@@ -46,3 +46,6 @@ def test_bench_writes_its_json(tmp_path):
     assert result["pandas_peer"]["ok"] and result["pandas_peer"]["peak_rss_bytes"] > 0
     assert result["world"]["register_persons"] > 0
     assert result["postgres"]["database_bytes"] > 0
+    # the DAG processor's parse time, per DAG file (a benchmark figure, not a test limit)
+    assert set(result["dag_parse_seconds"]) == {p.name for p in config.DAGS_DIR.glob("*.py")}
+    assert all(seconds > 0 for seconds in result["dag_parse_seconds"].values())

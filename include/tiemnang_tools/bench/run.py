@@ -118,6 +118,22 @@ def _pg_figures(conninfo: str) -> dict:
             "largest_tables": {name: b for name, b in largest}}
 
 
+def dag_parse_seconds() -> dict[str, float]:
+    """Seconds to parse each DAG file in a fresh interpreter once Airflow itself is imported (what the DAG
+    processor pays per file and parse); tests/dags checks the heavy modules stay out, this measures the time."""
+    from tiemnang.runner import airflow_environment
+
+    code = ("import sys, time, runpy, airflow.sdk, airflow.timetables.trigger\n"
+            "t = time.perf_counter(); runpy.run_path(sys.argv[1]); print(time.perf_counter() - t)")
+    env = dict(os.environ, **airflow_environment())
+    out = {}
+    for path in sorted(config.DAGS_DIR.glob("*.py")):
+        proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                              check=True)
+        out[path.name] = round(float(proc.stdout.strip().splitlines()[-1]), 3)
+    return out
+
+
 def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
     localpg.ensure_running()
     work = config.local_dir() / "bench" / f"{persons}-{seed}"
@@ -201,6 +217,7 @@ def run_bench(persons: int, seed: int, out_dir: Path | None = None) -> dict:
     result["pandas_peer"] = {"seconds": round(seconds, 2), "peak_rss_bytes": rss, "ok": proc.returncode == 0,
                              "detail": peer.parse_output(proc.stdout)}
     localpg.drop_database(f"tiemnang_bench_floor_{persons}")
+    result["dag_parse_seconds"] = dag_parse_seconds()
     result["bench_process_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     result["load"]["after"] = _load()
 
