@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tiemnang import localpg
+from tiemnang import config, localpg
 
 TIEMNANG = str(Path(sys.executable).with_name("tiemnang"))
 
