@@ -501,7 +501,8 @@ def is_data_row(cells: list[Any], positions: dict[str, int]) -> bool:
         return True
     if UNCOMPUTED in cells and any(type(_cell(cells, positions, name)) is Uncomputed for name in positions):
         return True
-    if not ids.clean_text(_cell(cells, positions, "ho_ten")):
+    name = _cell(cells, positions, "ho_ten")
+    if not ids.clean_text(name) and not ids.has_invisible(name):  # a name of zero-width characters is thieu_ho_ten
         return False
     born = _cell(cells, positions, "ngay_sinh")
     if ids.parse_date(born) or (isinstance(born, str) and _DATE_SHAPED.fullmatch(ids.clean_text(born))):

@@ -64,6 +64,9 @@ def test_invisible_characters_are_removed_with_a_warning():
 @pytest.mark.parametrize("name", ["", "\u200b\u200d", "\x00", "...", "- / -", "123"])
 def test_a_name_without_a_letter_is_no_name(name):
     assert _welfare(ho_ten=name).reasons == ["thieu_ho_ten"]
+    # …and a row of one with a birth date is a data row (to be quarantined), as one with no name cell is not
+    positions = {"stt": 0, "ho_ten": 1, "ngay_sinh": 2}
+    assert readers.is_data_row(["", name, "1955"], positions) == (name != "")
 
 
 def test_text_beyond_its_limit():
