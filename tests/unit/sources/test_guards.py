@@ -100,6 +100,15 @@ def test_an_uncomputed_formula_is_a_warning_and_named_in_a_quarantine():
     assert not readers.is_data_row(["", "", "", UNCOMPUTED], positions)   # not in a column of the layout
 
 
+def test_long_cells_are_not_cached():
+    ids._fold_cached.cache_clear()
+    assert ids.fold("Giới Tính") == "gioitinh" and ids.fold("Đ" * 5000) == "d" * 5000
+    assert ids._fold_cached.cache_info().currsize == 1
+    ids._parse_cell_text.cache_clear()
+    assert ids.parse_date("1962-11-22").known == "1962-11-22" and ids.parse_date("1" * 5000) is None
+    assert ids._parse_cell_text.cache_info().currsize == 1
+
+
 # ---------------------------------------------------------------- CSV readers
 def _csv(tmp_path, data: bytes, encoding: str = "utf-8-sig") -> list:
     path = tmp_path / "x.csv"
