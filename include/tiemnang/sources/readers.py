@@ -6,6 +6,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import html
 import itertools
 import re
 import unicodedata
@@ -328,8 +329,6 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
 
 
 def _xml_text(raw: bytes) -> str:
-    import html
-
     return html.unescape(raw.decode("utf-8", "replace"))
 
 
