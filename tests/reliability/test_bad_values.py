@@ -384,13 +384,16 @@ def test_the_whole_chain_runs_over_every_crafted_file(database_factory, tmp_path
 
 
 # ---------------------------------------------------------------- 60 MB on one line: memory stays flat
+# VmHWM, not getrusage's ru_maxrss: Linux carries the parent's high-water mark across fork and exec into
+# ru_maxrss, so a child of a large pytest process would report pytest's size
 LOADER = """
-import json, resource, sys, datetime
+import json, sys, datetime
 from pathlib import Path
 from tiemnang.sources import ingest
 out = ingest(sys.argv[1], "welfare", Path(sys.argv[2]), datetime.date(2026, 11, 20))
 out.pop("file_ids")
-print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, **out}))
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"maxrss_kb": hwm, **out}))
 """
 MB60 = 60 << 20
 

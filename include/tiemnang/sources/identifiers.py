@@ -58,9 +58,19 @@ def has_letter(text: str) -> bool:
     return text[:1].isalpha() or any(c.isalpha() for c in text)
 
 
-@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case letters and digits only, without diacritics (đ → d): for matching header titles."""
+    # the short texts it is for (titles, codes, sex) repeat and are cached; a long cell is not kept: 4,096 cells
+    # of 131,072 characters would hold a gigabyte
+    return _fold_cached(text) if len(text) <= 100 else _fold(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_ALNUM.sub("", bare.lower())
@@ -185,7 +195,8 @@ def _make(year: int, month: int | None = None, day: int | None = None) -> BirthD
 def parse_date(raw: object) -> BirthDate | None:
     """A date as known, never invented: dd/mm/yyyy, mm/yyyy, yyyy, ISO (also partial), Excel date cells."""
     if type(raw) is str:  # the common cell first
-        return _parse_cell_text(raw) if raw else None
+        # a date is short: a long cell is parsed but not kept (65,536 cells of 131,072 characters: 8 G characters)
+        return (_parse_cell_text(raw) if len(raw) <= 40 else _parse_text(clean_text(raw))) if raw else None
     if raw is None or raw == "" or isinstance(raw, bool):
         return None
     if isinstance(raw, dt.datetime):

@@ -64,6 +64,9 @@ def test_invisible_characters_are_removed_with_a_warning():
 @pytest.mark.parametrize("name", ["", "\u200b\u200d", "\x00", "...", "- / -", "123"])
 def test_a_name_without_a_letter_is_no_name(name):
     assert _welfare(ho_ten=name).reasons == ["thieu_ho_ten"]
+    # …and a row of one with a birth date is a data row (to be quarantined), as one with no name cell is not
+    positions = {"stt": 0, "ho_ten": 1, "ngay_sinh": 2}
+    assert readers.is_data_row(["", name, "1955"], positions) == (name != "")
 
 
 def test_text_beyond_its_limit():
@@ -95,6 +98,15 @@ def test_an_uncomputed_formula_is_a_warning_and_named_in_a_quarantine():
     positions = {name: i for i, name in enumerate(["stt", "ho_ten", "ngay_sinh"])}
     assert readers.is_data_row([UNCOMPUTED, UNCOMPUTED, ""], positions)
     assert not readers.is_data_row(["", "", "", UNCOMPUTED], positions)   # not in a column of the layout
+
+
+def test_long_cells_are_not_cached():
+    ids._fold_cached.cache_clear()
+    assert ids.fold("Giới Tính") == "gioitinh" and ids.fold("Đ" * 5000) == "d" * 5000
+    assert ids._fold_cached.cache_info().currsize == 1
+    ids._parse_cell_text.cache_clear()
+    assert ids.parse_date("1962-11-22").known == "1962-11-22" and ids.parse_date("1" * 5000) is None
+    assert ids._parse_cell_text.cache_info().currsize == 1
 
 
 # ---------------------------------------------------------------- CSV readers
