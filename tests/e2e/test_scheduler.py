@@ -62,7 +62,7 @@ class Stack:
         for proc in self.procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 10
         for proc in self.procs:
             try:
                 proc.wait(max(0.1, deadline - time.monotonic()))
