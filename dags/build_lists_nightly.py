@@ -7,7 +7,7 @@ dates, sex and place), then builds the lists of CONTRACT §4 for D in the `lists
 potential participants by group, enterprises not registered or under-declaring, people due to pay.
 Nothing is published here: provinces see the lists after the Friday publication.
 
-D comes from the triggering asset events — each source's latest `as_of`, never "today" by default — or
+D comes from the triggering asset events — every `as_of` they carry, never "today" by default — or
 from the `as_of` param; a date some source has not finished ingesting is skipped and named in the asset
 event (the Friday publication builds its own D when it is missing). A date already
 built from the same files in force is not built again; one whose files changed is rebuilt; one that lacks

@@ -86,26 +86,24 @@ def publication_date(context: Mapping) -> date:
 
 
 def event_dates(context: Mapping) -> list[date]:
-    """The dates an asset-triggered build is for: the `as_of` param, else each source's latest `as_of`
-    among the triggering events (oldest first). Never "today": a run with no dated event builds nothing."""
+    """The dates an asset-triggered build is for: the `as_of` param, else every `as_of` of the triggering
+    events (oldest first). Never "today": a run with no dated event builds nothing."""
     as_of = (context.get("params") or {}).get("as_of")
     if as_of:
         return [date.fromisoformat(str(as_of))]
-    return latest_per_source(context.get("triggering_asset_events") or {})
+    return dated_events(context.get("triggering_asset_events") or {})
 
 
-def latest_per_source(events: Mapping[Any, Iterable]) -> list[date]:
-    """Distinct latest `as_of` of each source's events; older events of a source left queued are ignored."""
-    latest: dict[str, date] = {}
-    for key, items in events.items():
-        for event in items:
-            extra = event.extra or {}
-            if not extra.get("as_of"):
-                continue
-            source = extra.get("source") or getattr(key, "name", str(key))
-            d = date.fromisoformat(extra["as_of"])
-            latest[source] = max(latest.get(source, d), d)
-    return sorted(set(latest.values()))
+def dated_events(events: Mapping[Any, Iterable]) -> list[date]:
+    """The distinct `as_of` dates the events carry, oldest first.
+
+    Each is built once every source has finished an ingest covering it (weekly.ensure_dates_built), and
+    only if its files in force changed: an event left queued from an earlier night never moves D, and at
+    worst costs that check. Taking one date per source instead loses a backfill whose events came in
+    beside a night's (the build would run for the night only).
+    """
+    return sorted({date.fromisoformat(event.extra["as_of"])
+                   for items in events.values() for event in items if (event.extra or {}).get("as_of")})
 
 
 def landing_root(context: Mapping):
