@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tiemnang.vietnamese import bo_dau
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyzđ"
 _UPPER_TO_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ", _LETTERS)
 _MARKS = "\u0300-\u036f"
@@ -17,7 +19,6 @@ _ORPHAN_MARKS = re.compile(f"([^{_LETTERS}{_MARKS}]|^)[{_MARKS}]+")
 _NOT_NAME = re.compile(f"[^{_LETTERS}{_MARKS}]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 _TONE_TO_END = re.compile(f"([{_TONES}])([^ ]*)")
-_COMBINING = re.compile(f"[{_MARKS}]")
 _SURNAME_GROUP = {"huynh": "hoang", "vo": "vu"}
 
 
@@ -42,9 +43,7 @@ def khoa_dau(name: str | None) -> str | None:
 def khong_dau(name: str | None) -> str | None:
     """Key without diacritics; đ → d."""
     text = ten_chuan(name)
-    if text is None:
-        return None
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).replace("đ", "d")
+    return None if text is None else bo_dau(text)
 
 
 def ho_nhom(surname: str | None) -> str | None:

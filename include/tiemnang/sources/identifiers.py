@@ -11,6 +11,8 @@ from typing import NamedTuple
 from stdnum.exceptions import ValidationError
 from stdnum.vn import mst
 
+from tiemnang.vietnamese import bo_dau
+
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -71,9 +73,7 @@ def _fold_cached(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", bare.lower())
+    return _NOT_ALNUM.sub("", bo_dau(text).lower())
 
 
 def digits_of(value: object, width: int | None = None) -> str:

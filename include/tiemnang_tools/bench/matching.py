@@ -17,6 +17,7 @@ from datetime import date
 import psycopg
 
 from tiemnang import db
+from tiemnang.vietnamese import bo_dau
 
 SURNAMES = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 3), ("Huỳnh", 2), ("Phan", 4.5),
             ("Vũ", 2), ("Võ", 1.9), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3),
@@ -53,11 +54,6 @@ class Human:
 
 def _name(h: Human) -> str:
     return f"{h.ho} {h.dem} {h.ten}"
-
-
-def _strip(text: str) -> str:
-    out = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return out.replace("đ", "d").replace("Đ", "D")
 
 
 def _old_style(text: str) -> str:
@@ -104,7 +100,7 @@ def noisy(rng: random.Random, h: Human, *, id_share: float) -> dict:
     name = _name(h)
     r = rng.random()
     if r < 0.15:
-        name = _strip(name)
+        name = bo_dau(name)
     elif r < 0.25:
         name = _old_style(name)
     elif r < 0.30:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import unicodedata
 
+from tiemnang.vietnamese import bo_dau
+
 SURNAMES = (
     ("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 40), ("Huỳnh", 20), ("Phan", 45),
     ("Vũ", 39), ("Võ", 20), ("Đặng", 21), ("Bùi", 20), ("Đỗ", 14), ("Hồ", 13), ("Ngô", 13), ("Dương", 10),
@@ -44,9 +46,7 @@ def full_name(rng: random.Random, family: str, male: bool) -> str:
 
 def strip_diacritics(text: str) -> str:
     """`Nguyễn Đức` → `Nguyen Duc`, as typed on keyboards without a Vietnamese layout."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    return bo_dau(text)
 
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
