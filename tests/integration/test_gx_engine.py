@@ -8,7 +8,6 @@ import json
 import psycopg
 import pytest
 from conftest import delivery as _delivery
-from conftest import make_database
 
 from tiemnang.monitor import render
 from tiemnang.quality import gx_engine, validate, validation
@@ -21,21 +20,11 @@ WAGES_HEADER = "ma_so_thue_don_vi,so_ddcn,ho_ten,ngay_sinh,ky,thu_nhap,loai_hop_
 WAGE = "1392723778-017,014072917648,Khoàng Văn Minh,17/03/1972,2026-07,{},{}\n"
 
 
-@pytest.fixture(scope="module")
-def module_db(pg_cluster):
-    conninfo, drop = make_database("tiemnang_gx")
-    yield conninfo
-    drop()
-
-
 @pytest.fixture
-def db(module_db, tmp_path, monkeypatch):
-    """The module database emptied of ingest state; GX's results and Data Docs in this test's folder."""
+def db(committed_db, tmp_path, monkeypatch):
+    """A database of its own; GX's results and Data Docs in this test's folder."""
     monkeypatch.setenv("TIEMNANG_GX_DIR", str(tmp_path / "gx"))
-    with psycopg.connect(module_db, autocommit=True) as conn:
-        conn.execute("TRUNCATE ops.file_log, ops.quarantine, ops.dq_result, stg.persons, stg.coverage, stg.employers,"
-                     " stg.wage_earners RESTART IDENTITY")
-    return module_db
+    return committed_db
 
 
 def _rows(conninfo: str, query: str, params=()) -> list[tuple]:
