@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -47,8 +48,6 @@ class Batch:
 
 def gx_dir() -> Path:
     """GX's stored validation results and the Data Docs site: TIEMNANG_GX_DIR, else <local dir>/gx."""
-    import os
-
     return Path(os.environ.get("TIEMNANG_GX_DIR") or config.local_dir() / "gx").resolve()
 
 
