@@ -88,6 +88,8 @@ def run_checkpoint(conn: psycopg.Connection, conninfo: str, batches: list[Batch]
             name=f"validate_{run_name}", validation_definitions=definitions, result_format=RESULT_FORMAT,
             actions=[UpdateDataDocsAction(name="update_data_docs", site_names=["local_site"])]))
         result = checkpoint.run(run_id=RunIdentifier(run_name=run_name))
+        log.info("GX checkpoint %s: %d batches, success %s; Data Docs %s", run_name, len(batches), result.success,
+                 docs_index())
         by_asset = {r.asset_name: r for r in result.run_results.values()}
         return [_per_file(conn, batch, by_asset[batch.asset]) for batch in batches]
     finally:
