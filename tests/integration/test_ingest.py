@@ -198,21 +198,26 @@ def committed_db_reset(conninfo: str) -> str:
 
 
 def _validated_in_sql_and_by_gx(conninfo: str, source: str, file_ids: list[int], monkeypatch) -> list[tuple]:
-    """Validate `file_ids` with the SQL suites, then with GX alone; assert both store and return the same, and
-    return the stored results (ops.dq_result is left empty)."""
-    from tiemnang.quality import validation
+    """Validate `file_ids` with every suite in the SQL fallback, then with GX alone; assert both store and return
+    the same, each under its own engine, and return the stored results (ops.dq_result is left empty)."""
+    from tiemnang.quality import suites, validation
 
     query = ("SELECT suite, path, expectation, column_name, success, severity, unexpected_count, element_count,"
-             " details::text FROM ops.dq_result ORDER BY dq_id")
-    in_sql = validate(conninfo, source, file_ids)
-    by_sql = _rows(conninfo, query)
-    _rows(conninfo, "DELETE FROM ops.dq_result RETURNING 1")
-    with monkeypatch.context() as patch:
-        patch.setattr(validation, "SQL_SUITES", frozenset())
-        by_gx = validate(conninfo, source, file_ids)
-    assert _rows(conninfo, query) == by_sql
-    assert {k: v for k, v in in_sql.items() if k != "run_id"} == {k: v for k, v in by_gx.items() if k != "run_id"}
-    _rows(conninfo, "DELETE FROM ops.dq_result RETURNING 1")
+             " details::text FROM ops.dq_result ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9")
+    engines = "SELECT DISTINCT engine FROM ops.dq_result"
+    runs = {}
+    for engine, kinds in (("sql", frozenset(suites.SUITES) | {"tep"}), ("great_expectations", frozenset())):
+        with monkeypatch.context() as patch:
+            patch.setattr(validation, "SQL_SUITES", kinds)
+            counts = validate(conninfo, source, file_ids)
+        runs[engine] = _rows(conninfo, query), counts
+        assert _rows(conninfo, engines) == [(engine,)]
+        assert counts[f"engine_{engine}"] == counts["evaluated"] > 0
+        _rows(conninfo, "DELETE FROM ops.dq_result RETURNING 1")
+    (by_sql, in_sql), (by_gx, in_gx) = runs["sql"], runs["great_expectations"]
+    assert by_gx == by_sql
+    same = {"run_id", "engine_sql", "engine_great_expectations"}
+    assert {k: v for k, v in in_sql.items() if k not in same} == {k: v for k, v in in_gx.items() if k not in same}
     return by_sql
 
 
@@ -245,10 +250,9 @@ def test_register_checks_in_sql_give_the_results_of_great_expectations(committed
 
 
 def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, tmp_path, monkeypatch):
-    from tiemnang.quality import suites, validation
+    from tiemnang.quality import results, suites
 
     kinds = ("enterprises", "household_businesses", "wage_earners")
-    assert set(kinds) <= validation.SQL_SUITES
     enterprises = "ma_so_thue,ten_doanh_nghiep,loai_hinh,ma_xa,dia_chi,ngay_thanh_lap,trang_thai,so_lao_dong,ky\n"
     households = ("ma_so_thue,ho_ten_chu_ho,so_ddcn,ngay_sinh,gioi_tinh,ma_xa,dia_chi_kinh_doanh,nganh_nghe,"
                   "doanh_thu_nam,phuong_phap\n")
@@ -298,7 +302,7 @@ def test_tax_checks_in_sql_give_the_results_of_great_expectations(committed_db, 
         failed |= {(s, e, c) for s, _p, e, c, ok, *_ in by_sql if not ok}
         failed_in |= {(p, c) for _s, p, _e, c, ok, *_ in by_sql if not ok}
     # every row check of the three suites failed somewhere (the columns exist in every staged file)
-    assert failed >= {(f"tax.{kind}", validation._key(t, kwargs)[0], kwargs["column"])
+    assert failed >= {(f"tax.{kind}", results.key(t, kwargs)[0], kwargs["column"])
                       for kind in kinds
                       for t, kwargs, _severity in suites.SUITES[kind] if t != "ExpectColumnToExist"}
     assert ("tax.tep", "expect_column_values_to_be_between", "ty_le_so_voi_lan_truoc") in failed

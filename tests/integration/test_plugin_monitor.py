@@ -116,6 +116,9 @@ def api_server(committed_db, tmp_path) -> Iterator[dict]:
     (home / "dags").mkdir(parents=True)
     passwords = home / "passwords.json"
     passwords.write_text(json.dumps({USER: PASSWORD}), encoding="utf-8")
+    docs = tmp_path / "gx" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<html><body>GX Data Docs index</body></html>", encoding="utf-8")
     port = _free_port()
     env = {
         **os.environ,
@@ -133,6 +136,7 @@ def api_server(committed_db, tmp_path) -> Iterator[dict]:
         "AIRFLOW__API__SECRET_KEY": "test-api-secret-not-for-production",
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
         "AIRFLOW__API__WORKERS": "1",
+        "TIEMNANG_GX_DIR": str(tmp_path / "gx"),
         "AIRFLOW_CONN_TIEMNANG_WAREHOUSE": f"postgresql://{config.LOCAL_PG_USER}@127.0.0.1:{config.local_pg_port()}/{dbname}",
     }
     airflow = str(Path(sys.executable).parent / "airflow")
@@ -184,7 +188,7 @@ def _token(base: str) -> str:
 
 def test_plugin_refuses_anonymous_and_serves_logged_in_users(api_server):
     base = api_server["base"]
-    for path in ("/tiemnang/", "/tiemnang/tinh/01", "/tiemnang/cach-ly"):
+    for path in ("/tiemnang/", "/tiemnang/tinh/01", "/tiemnang/cach-ly", "/tiemnang/gx-docs/index.html"):
         status, headers, _ = _get(base + path)
         assert status in (302, 303, 307), path
         assert "/auth/login" in headers["location"]
@@ -196,6 +200,9 @@ def test_plugin_refuses_anonymous_and_serves_logged_in_users(api_server):
     assert status == 200
     assert api_server["ten_tinh"] in html and "1.234" in html and "+54" in html
     assert "Thẻ, hồ sơ trùng" in html and "9.871" in html and "4.321" in html      # revision 2's lists
+    assert 'href="/tiemnang/gx-docs/index.html"' in html
+    status, _, docs = _get(base + "/tiemnang/gx-docs/index.html", token)
+    assert status == 200 and "GX Data Docs index" in docs
     status, _, html = _get(base + "/tiemnang/tinh/01", token)
     assert status == 200 and "<svg" in html and "734" in html and "+34" in html
     status, _, html = _get(base + "/tiemnang/cach-ly?tuan=2026-W47&tinh=01&ly_do=thieu_ho_ten", token)

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from tiemnang import config, db
 from tiemnang.monitor import queries, render
 from tiemnang.monitor.render import t
+from tiemnang.quality import gx_engine
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,8 @@ def create_app() -> FastAPI:
             + "<h2>Dữ liệu bị cách ly theo lý do (các tệp giao trong tuần)</h2>"
             + render.quarantine_table(counts, base, w.tuan, True, names)
             + "<h2>Thư mục, tệp bị bỏ qua trong vùng nhận dữ liệu</h2>" + render.ignored_table(ignored)
-            + "<h2>Kiểm tra chất lượng dữ liệu</h2>" + render.dq_table(dq)
+            + "<h2>Kiểm tra chất lượng dữ liệu</h2>"
+            + render.dq_table(dq, render.link(base, "/gx-docs/index.html") if gx_engine.docs_index().is_file() else None)
         )
         log.info("monitor overview %s shown", w.tuan)
         return render.page("Tổng quan danh sách tiềm năng", body, base)
@@ -204,6 +206,15 @@ def create_app() -> FastAPI:
             "<th>Mã định danh (đã che)</th><th>Năm sinh</th><th>Mã xã</th></tr>" + "".join(lines) + "</table>" + more
         )
         return render.page("Dòng bị cách ly", body, base)
+
+    @app.get("/gx-docs/{path:path}")
+    def gx_docs(user: User, path: str) -> Response:
+        """The Data Docs site GX builds after each validation (quality/gx_engine.py), as static files."""
+        root = gx_engine.docs_dir()
+        target = (root / (path or "index.html")).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Chưa có báo cáo Data Docs này")
+        return FileResponse(target)
 
     return app
 

@@ -91,7 +91,7 @@ def quarantine_rows(conn: psycopg.Connection, w: Week, ma_tinh: str | None, ly_d
 
 def dq_results(conn: psycopg.Connection, w: Week) -> list[dict]:
     cols = ("suite", "expectation", "column_name", "success", "severity", "unexpected_count", "element_count",
-            "path", "checked_at")
+            "path", "checked_at", "engine")
     rows = db.fetch(conn, "monitor/dq_results", {"tu": w.tu, "den": w.den})
     return [dict(zip(cols, row, strict=True)) for row in rows]
 

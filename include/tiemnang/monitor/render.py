@@ -147,23 +147,34 @@ def quarantine_table(counts: list[dict], base: str, tuan: str, show_province: bo
             '<th class="n">Trong đó cả tệp</th></tr>' + "".join(rows) + "</table>")
 
 
-def dq_table(results: list[dict]) -> str:
+# Which engine checked a result (ops.dq_result.engine); results stored before the column are not labelled.
+ENGINE_LABELS = {"great_expectations": "Great Expectations", "sql": "Truy vấn SQL"}
+
+
+def dq_table(results: list[dict], docs_href: str | None = None) -> str:
+    docs = (f'<p><a href="{docs_href}">Báo cáo chi tiết của Great Expectations (Data Docs)</a></p>'
+            if docs_href else "")
     if not results:
-        return '<p class="muted">Chưa có kết quả kiểm tra chất lượng dữ liệu cho các tệp giao tuần này.</p>'
+        return docs + '<p class="muted">Chưa có kết quả kiểm tra chất lượng dữ liệu cho các tệp giao tuần này.</p>'
     passed = sum(1 for r in results if r["success"])
     failed_hard = sum(1 for r in results if not r["success"] and r["severity"] == "hard")
     failed_soft = len(results) - passed - failed_hard
     summary = (f'<p>Đạt: <b class="ok">{num(passed)}</b> · Không đạt (nghiêm trọng): '
                f'<b class="bad">{num(failed_hard)}</b> · Không đạt (cảnh báo): <b class="warn">{num(failed_soft)}</b></p>')
+    engines = sorted({r.get("engine") for r in results} - {None})
+    summary += ("<p>Công cụ kiểm tra: " + ", ".join(f"<b>{t(ENGINE_LABELS.get(e, e))}</b>" for e in engines) + "</p>"
+                if engines else "")
     rows = []
     for r in results:
         status = ('<span class="ok">Đạt</span>' if r["success"] else
                   '<span class="bad">Không đạt</span>' if r["severity"] == "hard" else '<span class="warn">Cảnh báo</span>')
         rows.append(f'<tr><td>{status}</td><td>{t(r["suite"])}</td><td>{t(r["expectation"])}</td>'
                     f'<td>{t(r["column_name"] or "")}</td><td class="n">{num(r["unexpected_count"])}</td>'
-                    f'<td class="n">{num(r["element_count"])}</td><td>{t(r["path"] or "")}</td></tr>')
-    return (summary + '<table><tr><th>Kết quả</th><th>Bộ kiểm tra</th><th>Điều kiện</th><th>Cột</th>'
-            '<th class="n">Số dòng sai</th><th class="n">Số dòng</th><th>Tệp</th></tr>' + "".join(rows) + "</table>")
+                    f'<td class="n">{num(r["element_count"])}</td><td>{t(r["path"] or "")}</td>'
+                    f'<td>{t(ENGINE_LABELS.get(r.get("engine"), "—"))}</td></tr>')
+    return (docs + summary + '<table><tr><th>Kết quả</th><th>Bộ kiểm tra</th><th>Điều kiện</th><th>Cột</th>'
+            '<th class="n">Số dòng sai</th><th class="n">Số dòng</th><th>Tệp</th><th>Công cụ</th></tr>'
+            + "".join(rows) + "</table>")
 
 
 GATE_LABELS = {

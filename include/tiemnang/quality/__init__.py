@@ -1,4 +1,4 @@
-"""Great Expectations suites on freshly staged files; results land in ops.dq_result."""
+"""Expectation suites on freshly staged files (Great Expectations, a SQL fallback for persons); results land in ops.dq_result."""
 
 from tiemnang.quality.validation import validate
 

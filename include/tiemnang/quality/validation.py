@@ -1,11 +1,11 @@
-"""Run one suite per file kind on the files just loaded, in SQL (GX table assets on views), and store every result."""
+"""Run one suite per file kind on the files just loaded and store every result in ops.dq_result with its engine:
+Great Expectations (quality/gx_engine.py), or the SQL fallback (quality/sql_checks.py) for SQL_SUITES."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
-from types import SimpleNamespace
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import psycopg
@@ -13,34 +13,17 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from tiemnang import db
+from tiemnang.quality import gx_engine, sql_checks
 from tiemnang.quality.suites import FILE_SUITE, SUITES, Spec
 from tiemnang.sources.layouts import LAYOUTS
 
 log = logging.getLogger(__name__)
 
-
-def validate(conninfo: str, source: str, file_ids: Iterable[int]) -> dict[str, Any]:
-    """Validate the loaded files among `file_ids`; returns counts and the hard failures (file path + check)."""
-    ids = sorted({int(i) for i in file_ids})
-    run_id = uuid.uuid4().hex
-    out: dict[str, Any] = {"run_id": run_id, "files": 0, "evaluated": 0, "passed": 0, "failed": 0,
-                           "hard_failed": 0, "hard_failures": []}
-    if not ids:
-        return out
-    with db.connect(conninfo, autocommit=True) as conn:
-        facts = [f for f in db.fetch(conn, "ingest/dq_file_facts", {"file_ids": ids}) if f[4] == "loaded"]
-        if not facts:
-            return out
-        gx = _LazyGx(conninfo)
-        try:
-            _validate_files(conn, gx, source, facts, run_id, out)
-        finally:
-            gx.dispose()
-    log.info("validate %s: %s", source, {k: v for k, v in out.items() if k != "hard_failures"})
-    for failure in out["hard_failures"]:
-        log.warning("validate %s: hard failure %s", source, failure)
-    return out
-
+# Suites checked by one aggregate SQL scan instead of GX, by the kind's name ("tep": the file facts); their
+# results are stored with engine = 'sql'. Only where GX is measured too slow at national size (docs/design.md,
+# "Data quality"): the register's persons, ~3× the SQL's time at 200k persons (~17 s against ~7 s at 1M), more
+# than loading the file takes. Every other kind, and the file facts, go through GX.
+SQL_SUITES: frozenset[str] = frozenset({"persons"})
 
 # Expectations whose verdict on a union of files splits exactly by file: row-level checks (unexpected rows
 # carry their file_id) and column existence (every file of a kind lands in the same staging table).
@@ -48,22 +31,34 @@ _SPLITTABLE = {"ExpectColumnToExist", "ExpectColumnValuesToNotBeNull", "ExpectCo
                "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween", "ExpectColumnPairValuesAToBeGreaterThanB"}
 
 
-# Suites evaluated by aggregate SQL instead of GX: the kinds delivered as large CSVs, the register's and the tax
-# authority's (millions of rows at national scale). GX scans them once per metric plus once per expectation
-# for sample values (15 s at 1M persons); one GROUP BY file_id scan gives GX's own counts and verdicts (compared
-# with GX's on failing rows in tests/integration/test_ingest.py). The file facts are one row per file: in SQL
-# too, so validating these sources does not load GX at all. GX keeps the small-file kinds: the school directory,
-# the rosters and the welfare sheets.
-SQL_SUITES = frozenset({"persons", "coverage", "employers", "contributions", "enterprises", "household_businesses",
-                        "wage_earners", "tep"})
+def validate(conninfo: str, source: str, file_ids: Iterable[int]) -> dict[str, Any]:
+    """Validate the loaded files among `file_ids`; returns counts and the hard failures (file path + check)."""
+    ids = sorted({int(i) for i in file_ids})
+    run_id = uuid.uuid4().hex
+    out: dict[str, Any] = {"run_id": run_id, "files": 0, "evaluated": 0, "passed": 0, "failed": 0,
+                           "hard_failed": 0, "hard_failures": [], "engine_great_expectations": 0, "engine_sql": 0}
+    if not ids:
+        return out
+    with db.connect(conninfo, autocommit=True) as conn:
+        facts = [f for f in db.fetch(conn, "ingest/dq_file_facts", {"file_ids": ids}) if f[4] == "loaded"]
+        if not facts:
+            return out
+        # the commune lookup per row inflates the aggregates' estimates past JIT's thresholds: ~0.3 s compiling
+        # for 40k household businesses, nothing gained on millions of wage-earner rows
+        conn.execute("SET jit = off")
+        _validate_files(conn, conninfo, source, facts, run_id, out)
+    log.info("validate %s: %s", source, {k: v for k, v in out.items() if k != "hard_failures"})
+    for failure in out["hard_failures"]:
+        log.warning("validate %s: hard failure %s", source, failure)
+    return out
 
 
-def _validate_files(conn, gx: _LazyGx, source: str, facts: list[tuple], run_id: str, out: dict) -> None:
-    """Per kind (and for the file facts): SQL_SUITES by one aggregate query, the others by one GX validation
-    over all the files; results stored per file.
+def _validate_files(conn: psycopg.Connection, conninfo: str, source: str, facts: list[tuple], run_id: str,
+                    out: dict) -> None:
+    """Per kind (and for the file facts): SQL_SUITES by one aggregate query; the others, all together, by one
+    GX Checkpoint run with one batch per kind (per file for a suite with a cross-row check); stored per file.
 
-    GX costs ~0.2 s per validation whatever the rows, and school/welfare deliveries hold hundreds of small
-    files; a GX suite with a cross-row check (uniqueness) still runs file by file.
+    GX costs ~0.2 s per batch whatever the rows, and school/welfare deliveries hold hundreds of small files.
     """
     kinds: dict[str, list[tuple]] = {}
     for fact in facts:
@@ -72,78 +67,36 @@ def _validate_files(conn, gx: _LazyGx, source: str, facts: list[tuple], run_id: 
         kinds.setdefault(fact[2], []).append(fact)
     out["files"] += len(facts)
     paths = {f[0]: f[3] for f in facts}
+    checked: list[tuple[str, str, dict[int, list[tuple[Spec, Any]]]]] = []   # (suite, engine, per file)
+    batches: list[gx_engine.Batch] = []
+    plans = [(kind, SUITES[kind], [f[0] for f in group], lambda ids, kind=kind: _rows_query(conn, kind, ids))
+             for kind, group in kinds.items()]
+    plans.append(("tep", FILE_SUITE, sorted(paths), lambda ids: _facts_query(conn, ids)))
+    for kind, specs, ids, query_of in plans:
+        _plan(conn, f"{source}.{kind}", kind, specs, ids, query_of, checked, batches)
+    for batch, per_file in zip(batches, gx_engine.run_checkpoint(conn, conninfo, batches, run_id), strict=True):
+        checked.append((batch.suite, "great_expectations", per_file))
     pending: list[dict] = []
-    with conn.transaction():
-        # the commune lookup per row inflates the aggregates' estimates past JIT's thresholds: ~0.3 s compiling
-        # for 40k household businesses, nothing gained on millions of wage-earner rows
-        conn.execute("SET LOCAL jit = off")
-        for kind, group in kinds.items():
-            ids = [f[0] for f in group]
-            per_file = None
-            alone = len(ids) == 1 or not all(spec[0] in _SPLITTABLE for spec in SUITES[kind])
-            if kind in SQL_SUITES:
-                per_file = _run_sql(conn, _rows_query(conn, kind, ids), SUITES[kind], ids, alone)
-            if per_file is None and not alone:
-                query = _rows_query(conn, kind, ids)
-                per_file = _run_split(*gx.get(), f"{source}.{kind}", query, SUITES[kind], ids,
-                                      _counts(conn, query, SUITES[kind], ids))
-            if per_file is None:
-                per_file = {file_id: _run(*gx.get(), f"{source}.{kind}.{file_id}",
-                                          _rows_query(conn, kind, [file_id]), SUITES[kind]) for file_id in ids}
-            for file_id in ids:
-                for result in per_file[file_id]:
-                    _store(pending, run_id, f"{source}.{kind}", file_id, paths[file_id], result, out)
-        ids = sorted(paths)
-        query = _facts_query(conn, ids)
-        per_file = _run_sql(conn, query, FILE_SUITE, ids, alone=False) if "tep" in SQL_SUITES else None
-        if per_file is None:
-            per_file = _run_split(*gx.get(), f"{source}.tep", query, FILE_SUITE, ids,
-                                  _counts(conn, query, FILE_SUITE, ids))
-        for file_id in ids:
-            for result in per_file[file_id]:
-                _store(pending, run_id, f"{source}.tep", file_id, paths[file_id], result, out)
-        with conn.cursor() as cur:
-            cur.executemany(db.render(conn, "ingest/dq_store_result"), pending)
+    for suite, engine, per_file in checked:
+        for file_id, results in per_file.items():
+            for result in results:
+                _store(pending, run_id, suite, engine, file_id, paths[file_id], result, out)
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(db.render(conn, "ingest/dq_store_result"), pending)
 
 
-class _LazyGx:
-    """GX's context and datasource, made on first use (importing GX alone takes seconds)."""
-
-    def __init__(self, conninfo: str):
-        self.conninfo = conninfo
-        self._made: tuple | None = None
-
-    def get(self) -> tuple:
-        if self._made is None:
-            self._made = _gx(self.conninfo)
-        return self._made
-
-    def dispose(self) -> None:
-        if self._made is not None:
-            self._made[1].get_engine().dispose()
-
-
-def _gx(conninfo: str):
-    import great_expectations as gx
-    from sqlalchemy.engine import URL
-
-    params = psycopg.conninfo.conninfo_to_dict(conninfo)
-    url = URL.create(
-        "postgresql+psycopg2", username=params.get("user"), password=params.get("password"),
-        host=params.get("host"), port=int(params["port"]) if params.get("port") else None,
-        database=params.get("dbname"),
-    )
-    context = gx.get_context(mode="ephemeral")
-    try:
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    except ImportError:  # progress bars are cosmetic
-        pass
-    datasource = context.data_sources.add_postgres(
-        f"warehouse_{uuid.uuid4().hex[:8]}", connection_string=url.render_as_string(hide_password=False)
-    )
-    return context, datasource
+def _plan(conn: psycopg.Connection, suite: str, kind: str, specs: list[Spec], ids: list[int],
+          query_of: Callable[[list[int]], str], checked: list, batches: list[gx_engine.Batch]) -> None:
+    """Check `ids` in SQL now (a SQL_SUITES kind the fallback can express), or queue their GX batches."""
+    if kind in SQL_SUITES:
+        per_file = sql_checks.run(conn, query_of(ids), specs, ids)
+        if per_file is not None:
+            checked.append((suite, "sql", per_file))
+            return
+    if len(ids) == 1 or all(spec[0] in _SPLITTABLE for spec in specs):
+        batches.append(gx_engine.Batch(suite, query_of(ids), specs, ids))
+    else:
+        batches.extend(gx_engine.Batch(suite, query_of([i]), specs, [i]) for i in ids)
 
 
 def _rows_query(conn: psycopg.Connection, kind: str, file_ids: list[int]) -> str:
@@ -171,202 +124,8 @@ def _facts_query(conn: psycopg.Connection, file_ids: list[int]) -> str:
         return cur.mogrify(text, {"file_ids": file_ids})
 
 
-def _denominators(specs: list[Spec]) -> dict[str, sql.Composable]:
-    """Per checked column (or column pair): the aggregate counting the rows GX considers (not null)."""
-    keys: dict[str, sql.Composable] = {}
-    for _type, kwargs, _severity in specs:
-        if "column" in kwargs:
-            keys[kwargs["column"]] = sql.SQL("count({})").format(sql.Identifier(kwargs["column"]))
-        elif "column_A" in kwargs:
-            a, b = sql.Identifier(kwargs["column_A"]), sql.Identifier(kwargs["column_B"])
-            keys[f"{kwargs['column_A']},{kwargs['column_B']}"] = sql.SQL(
-                "count(*) FILTER (WHERE {} IS NOT NULL AND {} IS NOT NULL)").format(a, b)
-    return keys
-
-
-def _counts(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per file: its rows ("") and, per checked column (or column pair), the rows where it is not null."""
-    keys = _denominators(specs)
-    names = list(keys)
-    text = sql.SQL("SELECT s.file_id, count(*){} FROM ({}) s GROUP BY s.file_id").format(
-        sql.SQL("").join(sql.SQL(", ") + keys[k] for k in names), sql.SQL(query))
-    counts = {file_id: {"": 0, **dict.fromkeys(names, 0)} for file_id in file_ids}
-    for file_id, total, *nonnull in conn.execute(text).fetchall():
-        counts[file_id] = {"": total, **dict(zip(names, nonnull, strict=True))}
-    return counts
-
-
-def _suite(name: str, specs: list[Spec]):
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-
-    suite = gx.ExpectationSuite(name=name)
-    for type_name, kwargs, _severity in specs:
-        suite.add_expectation(getattr(gxe, type_name)(**kwargs))
-    return suite
-
-
-def _run(context, datasource, name: str, query: str, specs: list[Spec], result_format: dict | None = None):
-    # A table asset on a short-lived view, not a query asset: see sql/migrations/0006_dq_views.sql.
-    view = f"v_{uuid.uuid4().hex[:16]}"
-    engine = datasource.get_engine()
-    with engine.begin() as c:
-        c.exec_driver_sql(f'CREATE VIEW dq."{view}" AS {query}')
-    try:
-        asset = datasource.add_table_asset(name, table_name=view, schema_name="dq")
-        batch = asset.add_batch_definition_whole_table("whole").get_batch()
-        result = batch.validate(_suite(name, specs), **({"result_format": result_format} if result_format else {}))
-    finally:
-        with engine.begin() as c:
-            c.exec_driver_sql(f'DROP VIEW IF EXISTS dq."{view}"')
-    # GX does not keep the suite's order in its results: pair each result with its spec by type and columns
-    by_key = {_key(r.expectation_config.type, r.expectation_config.kwargs): r for r in result.results}
-    return [(spec, by_key[_key(spec[0], spec[1])]) for spec in specs]
-
-
-def _key(type_name: str, kwargs: dict) -> tuple:
-    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in type_name).lstrip("_")
-    return snake, *(kwargs.get(k) for k in ("column", "column_A", "column_B"))
-
-
-class _FileResult:
-    """One file's share of an expectation validated on many files, shaped like a GX result."""
-
-    def __init__(self, expectation_config, success: bool, result: dict, exception_info: dict | None):
-        self.expectation_config = expectation_config
-        self.success = success
-        self.result = result
-        self.exception_info = exception_info
-
-
-def _run_split(context, datasource, name: str, query: str, specs: list[Spec], file_ids: list[int],
-               counts: dict[int, dict[str, int]]) -> dict[int, list[tuple[Spec, Any]]]:
-    """Validate once on the union of the files; each file gets the verdict of its own rows, as if alone."""
-    # GX's SQL engine lists unexpected rows only up to partial_unexpected_count (20 by default, for the whole
-    # batch, even with COMPLETE), which would cut files' counts and pass a file whose failing rows are not among
-    # the first listed: ask for as many as the batch has rows.
-    rows = sum(c[""] for c in counts.values())
-    fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": ["file_id"],
-           "return_unexpected_index_query": False, "partial_unexpected_count": max(rows, 20)}
-    per_file: dict[int, list[tuple[Spec, Any]]] = {file_id: [] for file_id in file_ids}
-    for spec, result in _run(context, datasource, f"{name}.batch", query, specs, fmt):
-        type_name, kwargs, _severity = spec
-        res = result.result or {}
-        unexpected: dict[int, int] = {}
-        for row in res.get("unexpected_index_list") or []:
-            unexpected[row["file_id"]] = unexpected.get(row["file_id"], 0) + 1
-        for file_id in file_ids:
-            if type_name == "ExpectColumnToExist" or result.exception_info and result.exception_info.get(
-                    "raised_exception"):
-                share = _FileResult(result.expectation_config, result.success,
-                                    {} if type_name != "ExpectColumnToExist" else dict(res), result.exception_info)
-            else:
-                share = _FileResult(result.expectation_config, file_id not in unexpected,
-                                    _map_result(type_name, kwargs, counts[file_id], unexpected.get(file_id, 0)), None)
-            per_file[file_id].append((spec, share))
-    return per_file
-
-
-def _map_result(type_name: str, kwargs: dict, counts: dict[str, int], unexpected: int) -> dict:
-    """The counts GX reports for a row-level expectation on one file's rows."""
-    total = counts[""]
-    if type_name == "ExpectColumnValuesToNotBeNull":
-        considered = total
-    elif type_name == "ExpectColumnPairValuesAToBeGreaterThanB":
-        considered = counts[f"{kwargs['column_A']},{kwargs['column_B']}"]
-    else:
-        considered = counts[kwargs["column"]]
-    percent = unexpected / considered * 100 if considered else None
-    return {"element_count": total, "unexpected_count": unexpected, "unexpected_percent": percent}
-
-
-def _run_sql(conn: psycopg.Connection, query: str, specs: list[Spec], file_ids: list[int],
-             alone: bool) -> dict[int, list[tuple[Spec, Any]]] | None:
-    """GX's verdicts for `specs` on each file's rows, from one aggregate scan; None when a spec is beyond it.
-
-    The conditions are the ones GX's SQL engine applies: null values are never unexpected (except for
-    NotBeNull), uniqueness counts every row of a repeated value within its file, the pair check skips rows
-    where either value is missing. `alone`: the results GX gives a file validated on its own (_run), which
-    differ from _run_split's for a file without rows.
-    """
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL("SELECT * FROM ({}) s LIMIT 0").format(sql.SQL(query)))
-        columns = {d.name for d in cur.description}
-    tests: list[sql.Composable] = []            # per spec: the rows GX finds unexpected
-    windows: list[sql.Composable] = []
-    for type_name, kwargs, _severity in specs:
-        if set(kwargs) - _SQL_KWARGS.get(type_name, set()) or not {
-                kwargs.get(k) for k in ("column", "column_A", "column_B") if k in kwargs} <= columns:
-            return None
-        if type_name == "ExpectColumnToExist":
-            tests.append(sql.SQL("0"))
-            continue
-        if type_name == "ExpectColumnPairValuesAToBeGreaterThanB":
-            if not kwargs.get("or_equal") or kwargs.get("ignore_row_if") != "either_value_is_missing":
-                return None
-            a, b = sql.Identifier(kwargs["column_A"]), sql.Identifier(kwargs["column_B"])
-            tests.append(sql.SQL("count(*) FILTER (WHERE {a} IS NOT NULL AND {b} IS NOT NULL AND NOT {a} >= {b})")
-                         .format(a=a, b=b))
-            continue
-        c = sql.Identifier(kwargs["column"])
-        if type_name == "ExpectColumnValuesToNotBeNull":
-            unexpected = sql.SQL("{} IS NULL").format(c)
-        elif type_name == "ExpectColumnValuesToMatchRegex":
-            unexpected = sql.SQL("{} IS NOT NULL AND NOT {} ~ {}").format(c, c, sql.Literal(kwargs["regex"]))
-        elif type_name == "ExpectColumnValuesToBeInSet":
-            unexpected = sql.SQL("{} IS NOT NULL AND {} NOT IN ({})").format(
-                c, c, sql.SQL(", ").join(map(sql.Literal, kwargs["value_set"])))
-        elif type_name == "ExpectColumnValuesToBeBetween":
-            bounds = [sql.SQL("{} >= {}").format(c, sql.Literal(kwargs["min_value"]))] if "min_value" in kwargs else []
-            if "max_value" in kwargs:
-                bounds.append(sql.SQL("{} <= {}").format(c, sql.Literal(kwargs["max_value"])))
-            unexpected = sql.SQL("{} IS NOT NULL AND NOT ({})").format(c, sql.SQL(" AND ").join(bounds))
-        else:  # ExpectColumnValuesToBeUnique, within each file (GX validates such a suite file by file)
-            repeats = sql.Identifier(f"_dq_repeats_{len(windows)}")
-            windows.append(sql.SQL(", count(*) OVER (PARTITION BY s.file_id, s.{}) AS {}").format(c, repeats))
-            unexpected = sql.SQL("{} IS NOT NULL AND {} > 1").format(c, repeats)
-        tests.append(sql.SQL("count(*) FILTER (WHERE {})").format(unexpected))
-    keys = _denominators(specs)                 # per checked column (or pair): the rows GX considers
-    names = list(keys)
-    text = sql.SQL("SELECT file_id, count(*){}{} FROM (SELECT s.*{} FROM ({}) s) s GROUP BY file_id").format(
-        sql.SQL("").join(sql.SQL(", ") + keys[k] for k in names),
-        sql.SQL("").join(sql.SQL(", ") + t for t in tests),
-        sql.SQL("").join(windows), sql.SQL(query))
-    found = {row[0]: row[1:] for row in conn.execute(text).fetchall()}
-    per_file: dict[int, list[tuple[Spec, Any]]] = {}
-    for file_id in file_ids:
-        total, *rest = found.get(file_id, (0,) + (0,) * (len(names) + len(tests)))
-        counts = {"": total, **dict(zip(names, rest[:len(names)], strict=True))}
-        per_file[file_id] = []
-        for spec, unexpected in zip(specs, rest[len(names):], strict=True):
-            type_name, kwargs, _severity = spec
-            config = SimpleNamespace(type=_key(type_name, kwargs)[0])
-            if type_name == "ExpectColumnToExist":
-                per_file[file_id].append((spec, _FileResult(config, True, {}, None)))
-            else:
-                result = _map_result(type_name, kwargs, counts, unexpected)
-                if alone and total == 0 and type_name not in _COUNTED_WHEN_EMPTY:
-                    result["unexpected_count"] = None
-                per_file[file_id].append((spec, _FileResult(config, unexpected == 0, result, None)))
-    return per_file
-
-
-# GX validating an empty batch reports no unexpected count, except for these (their metrics count rows).
-_COUNTED_WHEN_EMPTY = frozenset({"ExpectColumnValuesToBeUnique", "ExpectColumnPairValuesAToBeGreaterThanB"})
-
-# The arguments _run_sql understands, by expectation; any other (mostly, strict bounds, …) is left to GX.
-_SQL_KWARGS: dict[str, set[str]] = {
-    "ExpectColumnToExist": {"column"},
-    "ExpectColumnValuesToNotBeNull": {"column"},
-    "ExpectColumnValuesToMatchRegex": {"column", "regex"},
-    "ExpectColumnValuesToBeInSet": {"column", "value_set"},
-    "ExpectColumnValuesToBeBetween": {"column", "min_value", "max_value"},
-    "ExpectColumnValuesToBeUnique": {"column"},
-    "ExpectColumnPairValuesAToBeGreaterThanB": {"column_A", "column_B", "or_equal", "ignore_row_if"},
-}
-
-
-def _store(pending: list[dict], run_id: str, suite: str, file_id: int, path: str, item, out: dict[str, Any]) -> None:
+def _store(pending: list[dict], run_id: str, suite: str, engine: str, file_id: int, path: str, item,
+           out: dict[str, Any]) -> None:
     (type_name, kwargs, severity), result = item
     config = result.expectation_config
     res = result.result or {}
@@ -379,9 +138,10 @@ def _store(pending: list[dict], run_id: str, suite: str, file_id: int, path: str
         "run_id": run_id, "suite": suite, "file_id": file_id, "path": path, "expectation": config.type,
         "column_name": column or None, "success": bool(result.success), "severity": severity,
         "unexpected_count": res.get("unexpected_count"), "element_count": res.get("element_count"),
-        "details": Jsonb(details),
+        "details": Jsonb(details), "engine": engine,
     })
     out["evaluated"] += 1
+    out[f"engine_{engine}"] += 1
     if result.success:
         out["passed"] += 1
         return
