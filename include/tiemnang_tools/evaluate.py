@@ -19,7 +19,7 @@ def main(args) -> int:
 
     from tiemnang import config, db, localpg, warehouse
     from tiemnang.matching import evaluate, run_matching
-    from tiemnang.sources import ingest
+    from tiemnang.sources import ingest, registry
     from tiemnang_tools.generate import generate
 
     log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def main(args) -> int:
     locale = getattr(args, "locale", None)   # a warehouse as another DBA would create it (issue #22)
     conninfo = localpg.create_database(name, locale=locale)
     warehouse.prepare_database(conninfo)
-    for source in ("register", "tax", "schools", "welfare"):
+    for source in registry.NAMES:
         ingest(conninfo, source, world / "landing", d)
     with db.connect(conninfo) as conn:
         started = time.perf_counter()

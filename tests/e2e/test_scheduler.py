@@ -24,13 +24,14 @@ import psycopg
 import pytest
 
 from tiemnang import config, runner
-from tiemnang.generate import generate
 from tiemnang.orchestration.weekly import check_quality_gate
+from tiemnang.sources import registry
+from tiemnang_tools.generate import generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 BACKFILL = "2026-11-13"
-INGESTS = ("ingest_register_nightly", "ingest_tax_nightly", "ingest_schools_nightly", "ingest_welfare_nightly")
+INGESTS = tuple(f"ingest_{source}_nightly" for source in registry.NAMES)
 PUBLISH = "publish_province_lists_weekly"
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 

@@ -11,7 +11,6 @@ import psycopg
 import pytest
 from conftest import delivery
 
-from tiemnang.generate import generate
 from tiemnang.orchestration.weekly import (
     IngestsNotFinished,
     SourcesIncomplete,
@@ -24,6 +23,7 @@ from tiemnang.orchestration.weekly import (
 from tiemnang.publish import publish_province
 from tiemnang.reference import geography
 from tiemnang.sources import ingest
+from tiemnang_tools.generate import generate
 
 D = dt.date(2026, 11, 13)
 SOURCES = ("register", "tax", "schools", "welfare")
