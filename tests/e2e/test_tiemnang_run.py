@@ -84,7 +84,12 @@ def test_lists_match_truth(runs, world, e2e_warehouse):
         for as_of, tuan in WEEKS.items():
             diff = compare_week(conn, world, as_of, tuan)
             assert diff["tiem_nang"]["expected"] > 0 and diff["den_han_dong"]["expected"] > 0
+            assert diff["don_vi_no_dong"]["expected"] > 0          # revision 2's lists are there to compare
             assert is_equal(diff), f"{tuan}: {diff}"
+        assert diff["the_trung"]["expected"] > 0                   # the second week has overlapping cards
+    # and equal to a truth that has ATK leads: the published list has them too
+    with open(world / "truth" / "expected" / "2026-11-20" / "tiem_nang.csv", encoding="utf-8") as f:
+        assert any("XA_ATK" in row["ly_do"].split(";") for row in csv.DictReader(f))
 
 
 def test_second_week_summary_compares_with_first(runs, e2e_warehouse):

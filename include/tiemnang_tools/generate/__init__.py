@@ -45,7 +45,8 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
   `unplaced.csv` (same columns, leads whose commune cannot be known),
   `den_han_dong.csv` (`id_nguoi`, `loai`, `han_dong`, `phuong_thuc`, `so_tien`),
   `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`),
-  `the_trung.csv` (`person_uid`, `loai`, `ma_xa`, `so_the`: persons with two BHYT cards covering D).
+  `the_trung.csv` (`person_uid`, `loai`, `ma_xa`, `so_the`: persons with two BHYT cards covering D),
+  `don_vi_no_dong.csv` (`ma_don_vi`, `so_thang_no`, `so_tien_no`, `ky_no_tu`).
 - `summary.json` — counts and parameters of the run.
 """
 
@@ -55,6 +56,7 @@ _LIST_COLUMNS = {
     "den_han_dong": ["id_nguoi", "loai", "han_dong", "phuong_thuc", "so_tien"],
     "don_vi_tiem_nang": ["ma_so_thue", "loai", "so_lao_dong_thue", "so_lao_dong_bhxh"],
     "the_trung": ["person_uid", "loai", "ma_xa", "so_the"],
+    "don_vi_no_dong": ["ma_don_vi", "so_thang_no", "so_tien_no", "ky_no_tu"],
 }
 
 

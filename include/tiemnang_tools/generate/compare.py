@@ -61,8 +61,13 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -
                          for r in _read(expected_dir / "the_trung.csv"))
     got_duplicates = Counter((by_id_nguoi.get(str(min(r["id_nguoi"]))), r["loai"], r["ma_xa"], len(r["the"]))
                              for r in _published(conn, "the_trung", tuan))
+    arrears = Counter((r["ma_don_vi"], int(r["so_thang_no"]), int(r["so_tien_no"]), r["ky_no_tu"])
+                      for r in _read(expected_dir / "don_vi_no_dong.csv"))
+    got_arrears = Counter((r["ma_don_vi"], r["so_thang_no"], r["so_tien_no"], r["ky_no_tu"])
+                          for r in _published(conn, "don_vi_no_dong", tuan))
     return {
         "tiem_nang": {**_difference(expected, got, key=str), "rows_not_one_person": merged},
+        "don_vi_no_dong": _difference(arrears, got_arrears),
         "den_han_dong": _difference(dues, got_dues),
         "don_vi_tiem_nang": _difference(units, got_units),
         "the_trung": _difference(duplicates, got_duplicates, key=str),

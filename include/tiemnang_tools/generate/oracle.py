@@ -59,6 +59,10 @@ class Delivered:
     rosters: list[tuple[date, bool, str, list[int]]] = field(default_factory=list)
     # (date, ready, file name, commune, rows (uid, doi_tuong, ma_ho, birth as first day))
     welfare: list[tuple[date, bool, str, str, list[tuple[int, str, str, date]]]] = field(default_factory=list)
+    # contributions.csv rows: (register snapshot date, ma_don_vi, ky, phai_dong, da_dong)
+    contributions: list[tuple[date, str, str, int, int]] = field(default_factory=list)
+    # reference/xa_atk.csv deliveries: (date, ready, communes)
+    atk: list[tuple[date, bool, list[str]]] = field(default_factory=list)
 
 
 def param(table, day: date):
@@ -92,7 +96,7 @@ def _latest(items, day: date, key):
 
 
 def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
-    """tiem_nang, den_han_dong, don_vi_tiem_nang, the_trung and unplaced for reference date `day`."""
+    """tiem_nang, den_han_dong, don_vi_tiem_nang, the_trung, don_vi_no_dong and unplaced for reference date `day`."""
     snaps = [d for d, ready in dv.register_dates if ready and d <= day]
     snap = max(snaps) if snaps else None
     reg = {uid: (idn, xa, ho) for uid, idn, xa, ho, rec, _ in dv.persons if snap and rec <= snap}
@@ -146,6 +150,16 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
                     hit(uid, "NSNN_DONG", xa)
             elif cat in welfare_group:
                 hit(uid, welfare_group[cat], xa)
+
+    atk_file = _latest(dv.atk, day, lambda it: 0).get(0)
+    atk = set(atk_file[2]) if atk_file else set()
+    for uid, (_, xa, _) in reg.items():
+        if xa in atk and not has(uid, "BHYT", day):
+            hit(uid, "XA_ATK", xa)
+    for _, _, _, xa, rows in welfare:
+        for uid, _, _, _ in rows:
+            if uid not in reg and xa in atk and not has(uid, "BHYT", day):
+                hit(uid, "XA_ATK", xa)
 
     school_xa: dict[str, str] = {}
     for d, ready, rows in sorted(dv.school_dirs, key=lambda it: it[0]):
@@ -230,8 +244,22 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
     due.sort(key=lambda r: (r["id_nguoi"], r["loai"]))
     don_vi.sort(key=lambda r: r["ma_so_thue"])
     the_trung.sort(key=lambda r: r["person_uid"])
+    no_dong = _arrears([c for c in dv.contributions if c[0] == snap and c[1] in units], day)
     return {"tiem_nang": tiem_nang, "den_han_dong": due, "don_vi_tiem_nang": don_vi, "the_trung": the_trung,
-            "unplaced": unplaced}
+            "don_vi_no_dong": no_dong, "unplaced": unplaced}
+
+
+def _arrears(ledger: list[tuple[date, str, str, int, int]], day: date) -> list[dict]:
+    """CONTRACT §4.6: units with 3 or more months overdue (last day of the next month before D) and unpaid."""
+    owed: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for _, unit, ky, phai, da in ledger:
+        y, m = int(ky[:4]), int(ky[5:7])
+        deadline = month_end(f"{y + m // 12}-{m % 12 + 1:02d}")
+        if da < phai and deadline < day:
+            owed[unit].append((ky, phai - da))
+    return sorted(({"ma_don_vi": unit, "so_thang_no": len(months), "so_tien_no": sum(a for _, a in months),
+                    "ky_no_tu": min(k for k, _ in months)} for unit, months in owed.items() if len(months) >= 3),
+                  key=lambda r: r["ma_don_vi"])
 
 
 def _last(spells: list[Spell]) -> Spell | None:

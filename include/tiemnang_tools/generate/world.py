@@ -26,6 +26,9 @@ PERSON_HEADER = ["id_nguoi", "ma_so_bhxh", "so_ddcn", "ho_ten", "ngay_sinh", "gi
 COVERAGE_HEADER = ["id_nguoi", "loai", "ma_doi_tuong", "ma_don_vi", "tu_ngay", "den_ngay", "phuong_thuc",
                    "muc_thu_nhap", "thu_tu_trong_ho"]
 EMPLOYER_HEADER = ["ma_don_vi", "ma_so_thue", "ten_don_vi", "ma_xa"]
+LEDGER_HEADER = ["ma_don_vi", "ky", "phai_dong", "da_dong"]
+LEDGER_MONTHS = 24
+ATK_HEADER = ["ma_xa", "ghi_chu"]
 ENTERPRISE_HEADER = ["ma_so_thue", "ten_doanh_nghiep", "loai_hinh", "ma_xa", "dia_chi", "ngay_thanh_lap",
                      "trang_thai", "so_lao_dong", "ky"]
 HKD_HEADER = ["ma_so_thue", "ho_ten_chu_ho", "so_ddcn", "ngay_sinh", "gioi_tinh", "ma_xa", "dia_chi_kinh_doanh",
@@ -246,12 +249,29 @@ class World(ListFiles):
         quotas[0] += self.target - sum(quotas)
         if self.dv is not None:
             self.dv.register_dates = [(d, True) for d in self.sched.register]
+        self._atk_rows(picked)
         for ma_xa, quota in zip(picked, quotas, strict=True):
             self._commune(ma_xa, quota)
             self.first_commune = False
         self._finish()
         return {"communes": len(picked), "provinces": len(chosen), **self.counts,
                 "reference_dates": [d.isoformat() for d in self.sched.refs]}
+
+    def _atk_rows(self, picked: list[str]) -> None:
+        """reference/xa_atk.csv, delivered before the first week: about one commune in eight of the world (at
+        least one) is a safe-zone commune (its own random stream), plus a code no longer in force."""
+        arng = random.Random(f"{self.seed}:atk")
+        chosen = sorted(arng.sample(picked, max(1, len(picked) // 8)))
+        day = self.sched.refs[0] - 10 * DAY
+        key = self.files.csv("reference", day, "xa_atk.csv", ATK_HEADER)
+        path = self.files.rel(key)
+        for ma_xa in chosen:
+            self.record(path, self.files.write(key, [ma_xa, "Xã an toàn khu (Nghị định 75/2023/NĐ-CP)"]),
+                        f"XA:{ma_xa}")
+        self.record(path, self.files.write(key, ["99999", "mã xã cũ"]), "XA:?", "ma_xa_khong_hop_le",
+                    "ma_xa_khong_hop_le")
+        if self.dv is not None:
+            self.dv.atk.append((day, True, chosen))
 
     def _finish(self) -> None:
         self.files.close()
@@ -598,8 +618,37 @@ class World(ListFiles):
                 if e.rec <= snap:
                     self.record(self.files.rel(key), self.files.write(key, [e.ma_don_vi, e.mst, e.name, e.ma_xa]),
                                 f"DV:{e.mst}")
+            self._ledger_rows(snap, [e for e in units if e.rec <= snap])
         if self.dv is not None:
             self.dv.employers.extend((e.ma_don_vi, e.mst, e.ma_xa, e.rec) for e in units)
+
+    def _ledger_rows(self, snap: date, units: list[Enterprise]) -> None:
+        """contributions.csv of a register snapshot: each unit's last 24 months up to the month before it.
+
+        Each unit's own random stream (the world's is not drawn from, so every other file stays as it was):
+        ~80 % pay every month, ~12 % are one to three months behind (at most two of them overdue: not listed),
+        ~8 % are four to seven months behind (three or more overdue: don_vi_no_dong), one month of them paid
+        in part. The first commune also sends a row for a unit the register does not know.
+        """
+        key = self.files.csv("register", snap, "contributions.csv", LEDGER_HEADER)
+        path = self.files.rel(key)
+        last = add_months(snap.replace(day=1), -1)
+        months = [add_months(last, -k).strftime("%Y-%m") for k in range(LEDGER_MONTHS - 1, -1, -1)]
+        for e in units:
+            urng = random.Random(f"{self.seed}:ledger:{e.ma_don_vi}")
+            due = urng.randint(2, 40) * urng.choice((1_520_000, 1_870_000, 2_405_000))
+            r = urng.random()
+            behind = 0 if r < 0.80 else urng.randint(1, 3) if r < 0.92 else urng.randint(4, 7)
+            partial = urng.randrange(behind) if behind else -1
+            for i, ky in enumerate(months):
+                unpaid = i >= LEDGER_MONTHS - behind
+                paid = due if not unpaid else (due // 3 if i == LEDGER_MONTHS - behind + partial else 0)
+                self.record(path, self.files.write(key, [e.ma_don_vi, ky, due, paid]), f"DV:{e.mst}")
+                if self.dv is not None:
+                    self.dv.contributions.append((snap, e.ma_don_vi, ky, due, paid))
+        if self.first_commune:
+            self.record(path, self.files.write(key, ["ZZ0000Z", months[-1], 1_000_000, 0]), "DV:?",
+                        "don_vi_khong_ton_tai", "don_vi_khong_ton_tai")
 
     def _tax_delivery(self, kind: str, day: date) -> list:
         assert self.dv is not None

@@ -15,16 +15,18 @@ from tiemnang_tools.generate import generate
 from tiemnang_tools.generate.ids import BIRTH_PROVINCES
 from tiemnang_tools.generate.names import strip_diacritics
 from tiemnang_tools.generate.world import (
+    ATK_HEADER,
     COVERAGE_HEADER,
     EMPLOYER_HEADER,
     ENTERPRISE_HEADER,
     HKD_HEADER,
+    LEDGER_HEADER,
     PERSON_HEADER,
     WAGE_HEADER,
 )
 
 REASONS = {"thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le", "ma_so_thue_khong_hop_le",
-           "doi_tuong_khong_hop_le", "trung_lap", "ten_tep_khong_hop_le"}
+           "doi_tuong_khong_hop_le", "trung_lap", "ten_tep_khong_hop_le", "don_vi_khong_ton_tai"}
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +73,10 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 def test_national_files_have_contract_headers(world: Path) -> None:
     headers = {"persons.csv": PERSON_HEADER, "coverage.csv": COVERAGE_HEADER, "employers.csv": EMPLOYER_HEADER,
-               "enterprises.csv": ENTERPRISE_HEADER, "household_businesses.csv": HKD_HEADER,
-               "wage_earners.csv": WAGE_HEADER}
+               "contributions.csv": LEDGER_HEADER, "enterprises.csv": ENTERPRISE_HEADER,
+               "household_businesses.csv": HKD_HEADER, "wage_earners.csv": WAGE_HEADER, "xa_atk.csv": ATK_HEADER}
     seen = set()
-    for source in ("register", "tax"):
+    for source in ("register", "tax", "reference"):
         for path in (world / "landing" / source).rglob("*.csv"):
             assert _read_csv(path)[0] == headers[path.name]
             seen.add(path.name)
