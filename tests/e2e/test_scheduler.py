@@ -19,11 +19,12 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
-from tiemnang import config, runner
+from tiemnang import config, localpg, runner
 from tiemnang.orchestration.weekly import check_quality_gate
 from tiemnang.sources import registry
 from tiemnang_tools.generate import generate
@@ -118,15 +119,14 @@ def stack(tmp_path_factory, database_factory) -> Iterator[Stack]:
     landing.mkdir()
     warehouse, drop_warehouse = database_factory("tiemnang_sched")
     metadata_db = f"airflow_sched_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = config.local_conninfo("postgres", user="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{metadata_db}" OWNER "{config.LOCAL_PG_USER}"')
+    localpg.create_database(metadata_db)
     api_port = _free_port()
     env = dict(os.environ, **runner.airflow_environment())
     env.update({
         "AIRFLOW_HOME": str(home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].rsplit("/", 1)[0]
-                                               + f"/{metadata_db}",
+        # the same server and login (its passfile query included), another database
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": urlsplit(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+                                               ._replace(path=f"/{metadata_db}").geturl(),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
         "AIRFLOW__API__PORT": str(api_port),
@@ -159,13 +159,13 @@ def stack(tmp_path_factory, database_factory) -> Iterator[Stack]:
         st.start("api-server")
         st.start("dag-processor")
         st.start("scheduler")
-        st.wait("the six DAGs to be parsed", lambda: len(st.meta(
-            "SELECT dag_id FROM dag WHERE dag_id LIKE '%%_nightly' OR dag_id LIKE '%%_weekly'")) == 6, timeout=180)
+        st.wait("every DAG of the chain to be parsed", lambda: {r[0] for r in st.meta(
+            "SELECT dag_id FROM dag WHERE dag_id LIKE '%%_nightly' OR dag_id LIKE '%%_weekly'")} == set(runner.CHAIN),
+            timeout=180)
         yield st
     finally:
         st.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{metadata_db}" WITH (FORCE)')
+        localpg.drop_database(metadata_db)
         drop_warehouse()
 
 
