@@ -57,8 +57,10 @@ _LIST_COLUMNS = {
 
 
 def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | None = None,
-             truth_lists: bool | None = None, communes: int | None = None) -> dict:
+             truth_lists: bool | None = None, communes: int | None = None, profile: str = "default") -> dict:
     """Generate `OUT/landing` and `OUT/truth` for `persons` register persons; deterministic for a seed.
+
+    `profile` names a noise profile (`generate/profiles.py`); `default` is the world made before profiles.
 
     `communes` spreads the world over that many communes (in as many provinces as possible, up to 34);
     by default a world gets one commune per ~3,000 persons and one province per ~8 communes.
@@ -70,8 +72,10 @@ def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | N
     refs = sorted(reference_dates or DEFAULT_REFERENCE_DATES)
     if truth_lists is None:
         truth_lists = persons <= TRUTH_LISTS_LIMIT
-    world = World(out, persons, seed, refs, truth_lists, communes)
+    world = World(out, persons, seed, refs, truth_lists, communes, profile)
     summary = world.run()
+    if world.noisy:
+        summary["profile"] = {"name": world.profile.name, **world.profile.knobs()}
     (out / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
     if truth_lists:
         summary["expected"] = {}
