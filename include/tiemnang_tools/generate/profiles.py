@@ -33,7 +33,7 @@ class Profile:
     year_only: float = 0.0  # 03/07/1980 → 1980
     id_transposed: float = 0.0  # two neighbouring serial digits of so_ddcn swapped
     cmnd: float = 0.0  # the old 9-digit CMND number written in the so_ddcn column
-    schools_away: float = 0.0  # share of schools that stand in another province than their pupils' homes
+    schools_away: float = 0.0  # share of pupils (from lower secondary up) at a school in another province
     employers_away: float = 0.0  # share of enterprises located in another commune than their staff's homes
     twins: float = 0.0  # share of households with children where one child has a twin
     common_names: float = 0.0  # share of persons given one of a handful of very common names

@@ -779,12 +779,15 @@ class _Commune:
         return f"{hamlet:02d}-{n:03d}"
 
     def school(self, level: str, world: World) -> School:
-        pool = self.schools.setdefault(level, [])
+        away = ""
+        if world.noisy and level not in ("MN", "TH") and world.prng.random() < world.profile.schools_away:
+            # a pupil at a school in another province: one such school per level and commune
+            pool = self.schools.setdefault(f"{level}@", [])
+            away = pool[-1].ma_xa if pool else world._elsewhere(self, same_province=False)
+        else:
+            pool = self.schools.setdefault(level, [])
         cap = 1500 if level in ("CD", "DH", "GDNN") else 450
         if not pool or len(pool[-1].students) >= cap:
-            away = ""
-            if world.noisy and level not in ("MN", "TH") and world.prng.random() < world.profile.schools_away:
-                away = world._elsewhere(self, same_province=False)
             code = world._code(world.communes[away][1] if away else self.tinh, 6)
             pool.append(School(code, f"{LEVEL_NAMES[level]} {self.rng.choice(FAMOUS)}", level, ma_xa=away))
         return pool[-1]
