@@ -45,6 +45,7 @@ def main(args) -> int:
 def evaluate_profile(persons: int, seed: int, profile: str) -> dict:
     from tiemnang import config, db, warehouse
     from tiemnang.matching import evaluate, run_matching
+    from tiemnang.matching.weights import estimate_weights
     from tiemnang.sources import ingest
     from tiemnang_tools.generate import generate, profiles
 
@@ -67,8 +68,16 @@ def evaluate_profile(persons: int, seed: int, profile: str) -> dict:
         quality = evaluate(conn, truth_csv)
         checks = quarantine_vs_truth(conn, truth_csv)
         conn.commit()
+        started = time.perf_counter()
+        estimate_weights(conn, AS_OF)
+        learnt = {"seconds": round(time.perf_counter() - started, 1), "w": {}}
+        for cap, truong, muc, w, n_m in conn.execute(
+                "SELECT cap_nguon, truong, muc, w, so_cap_m FROM mt.trong_so_hoc ORDER BY 1, 2, 3"):
+            learnt["w"].setdefault(cap, {"labelled_pairs": n_m}).setdefault(truong, {})[muc] = w
+        conn.commit()
     result = {"knobs": profiles.get(profile).knobs(), "matching_seconds": seconds, "records": counts.get("records"),
-              "truth_check": checks, "tiemnang": quality, "splink": splink(conninfo, truth_csv)}
+              "truth_check": checks, "tiemnang": quality, "splink": splink(conninfo, truth_csv),
+              "learnt_weights": learnt}
     return result
 
 
