@@ -48,6 +48,18 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
 - `summary.json` — counts and parameters of the run.
 """
 
+PROFILE_README = """
+## Noise profile `{name}`
+
+This world was made with the noise profile `{name}` (`tiemnang_tools/generate/profiles.py`): {knobs}.
+Its row-level noise codes in `records.csv` `noise`: `ten_dem_bo` (middle name omitted), `ten_dem_viet_tat`
+(middle name abbreviated), `dao_ngay_thang` (day and month swapped), `chi_nam_sinh` (birth year only),
+`ddcn_dao_so` (two neighbouring digits of so_ddcn transposed), `cmnd_cu` (the old 9-digit CMND in the
+so_ddcn column), besides `khong_dau` and `chu_hoa`. Structural knobs (schools in another province, employers
+in another commune, twins, common names) change the world itself and are visible in `persons.csv` and the
+landing files.
+"""
+
 _LIST_COLUMNS = {
     "tiem_nang": ["person_uid", "nhom", "ly_do", "ma_xa"],
     "unplaced": ["person_uid", "nhom", "ly_do", "ma_xa"],
@@ -76,7 +88,11 @@ def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | N
     summary = world.run()
     if world.noisy:
         summary["profile"] = {"name": world.profile.name, **world.profile.knobs()}
-    (out / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
+    readme = TRUTH_README
+    if world.noisy:
+        readme += PROFILE_README.format(name=world.profile.name, knobs=", ".join(
+            f"`{k}` {v:g}" for k, v in world.profile.knobs().items()))
+    (out / "truth" / "README.md").write_text(readme, encoding="utf-8")
     if truth_lists:
         summary["expected"] = {}
         for day in refs:
