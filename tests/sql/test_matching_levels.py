@@ -133,3 +133,18 @@ def test_common_name_weighs_less_than_a_rare_one(wh):
 def test_helper_reads_the_pair_it_built(wh):
     # the score helper must find nothing when no pair is formed (different name, date and commune)
     assert _score(wh, welfare(name="Trần Thị Bích", born="1950", where="xa3")) is None
+
+
+def test_a_trusted_id_gives_the_birth_year_a_row_leaves_out(wh):
+    # no birth date on the row, but its trusted so_ddcn says born in 2014 (digit 4 = 2, digits 5-6 = 14)
+    contradicted = _score(wh, welfare(born=None, ddcn="001214000555"))
+    agreeing = _score(wh, welfare(born=None, ddcn="001080000777"))
+    assert contradicted["ngay_sinh"] == "khac"
+    assert agreeing["ngay_sinh"] == "thieu"
+
+
+def test_partial_dates_one_digit_apart_are_different_years(wh):
+    reg = (REG[0], "1980", 1)
+    assert _score(wh, welfare(born="1990"), reg=reg)["ngay_sinh"] == "khac"
+    assert _score(wh, welfare(born="1980"), reg=reg)["ngay_sinh"] == "mot_phan"
+    assert _score(wh, welfare(born="1980-05-02"))["ngay_sinh"] == "sai_mot_so"  # full dates: still a slip
