@@ -62,7 +62,8 @@ def _tool(module: str):
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    summary = _tool("generate").generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes)
+    summary = _tool("generate").generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes,
+                                         profile=args.profile)
     print(f"generated world in {args.out}: {summary}")
     return 0
 
@@ -142,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--persons", type=int, default=2000, help="register persons in the world")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same world)")
     p.add_argument("--communes", type=int, help="spread the world over this many communes (default: by size)")
+    p.add_argument("--profile", default="default",
+                   help="noise profile: default, names, dates, ids, places, households, harsh (docs/matching.md)")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("run", help="run the whole chain once for a reference date through Airflow")
@@ -166,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="docs/matching-eval.json")
     p.add_argument("--locale", help="create the eval warehouse with this LC_COLLATE/LC_CTYPE (e.g. C)")
+    p.add_argument("--profile", nargs="+", default=["default"],
+                   help="noise profiles to evaluate one after the other (docs/matching.md), or 'all'")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="benchmark the whole chain on a generated world")

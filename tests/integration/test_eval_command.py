@@ -18,8 +18,9 @@ def test_eval_scores_matching_against_truth(tmp_path, pg_cluster):
     proc = subprocess.run([tiemnang, "eval", "--persons", "1500", "--seed", "5", "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(out.read_text())
+    result = json.loads(out.read_text())["profiles"]["default"]
     quality = result["tiemnang"]
+    assert result["truth_check"] == {"quarantined_but_truth_accepted": 0, "truth_quarantined_but_accepted": 0}
     assert quality["records"] > 1500 and quality["true_pairs"] > 0
     assert quality["pairwise_precision"] >= 0.995
     assert quality["pairwise_recall"] >= 0.99

@@ -207,3 +207,14 @@ def test_roster_and_welfare_rows_without_id_in_one_commune_are_one_person(world)
     welfare = world.welfare(f"{world.xa1}_dtts.csv", "LO VAN PAO", "2009-03-02", 1, doi_tuong="DTTS")
     match(world)
     assert world.person_of(*student) == world.person_of(*welfare)
+
+
+def test_two_different_slips_of_one_id_both_join_the_register_person(world):
+    world.person(1, "Huỳnh Hữu Hưng", "1989-05-18", 1, world.xa1, so_ddcn="022089423159")
+    # three months at one employer: the right ID, a mistyped digit, two digits transposed (all look valid)
+    right = world.wage("0101234567", "Huỳnh Hữu Hưng", "1989-05-18", so_ddcn="022089423159", months=("2025-10",))
+    typo = world.wage("0101234567", "Huỳnh Hữu Hưng", "1989-05-18", so_ddcn="022089423158", months=("2025-11",))
+    swap = world.wage("0101234567", "HUỲNH HỮU HƯNG", "1989-05-18", so_ddcn="022089421359", months=("2025-12",))
+    match(world)
+    person = world.register_person(1)
+    assert {world.person_of(*r) for r in right + typo + swap} == {person}

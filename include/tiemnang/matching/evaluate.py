@@ -28,6 +28,8 @@ def evaluate(conn: psycopg.Connection, truth: Iterable[tuple[str, int, str]] | P
 
     Pairwise: a pair of records is a true link when both belong to one true person. Cluster: a predicted
     person is right when its records are exactly one true person's. Only records present on both sides count.
+    `joined_clusters` counts predicted persons holding records of more than one true person; `by_source_pair`
+    gives the pairwise figures per pair of sources (`register-schools`, `schools-welfare`, …).
     """
     rows = read_truth(truth) if isinstance(truth, Path) else list(truth)
     with conn.cursor() as cur:
@@ -40,12 +42,18 @@ def evaluate(conn: psycopg.Connection, truth: Iterable[tuple[str, int, str]] | P
     db.run(conn, "matching/evaluate_cells")
     result = db.fetch(conn, "matching/evaluate")[0]
     names = ("records", "unmatched_truth", "true_pairs", "predicted_pairs", "correct_pairs",
-             "true_persons", "predicted_persons", "exact_true_persons", "exact_predicted_persons")
+             "true_persons", "predicted_persons", "exact_true_persons", "exact_predicted_persons",
+             "joined_clusters")
     out = dict(zip(names, (int(v) for v in result), strict=True))
     out["pairwise_precision"] = _ratio(out["correct_pairs"], out["predicted_pairs"])
     out["pairwise_recall"] = _ratio(out["correct_pairs"], out["true_pairs"])
     out["cluster_precision"] = _ratio(out["exact_predicted_persons"], out["predicted_persons"])
     out["cluster_recall"] = _ratio(out["exact_true_persons"], out["true_persons"])
+    out["by_source_pair"] = {
+        f"{s}-{t}": {"true_pairs": tp, "predicted_pairs": pp, "correct_pairs": cp,
+                     "pairwise_precision": _ratio(cp, pp), "pairwise_recall": _ratio(cp, tp)}
+        for s, t, tp, pp, cp in db.fetch(conn, "matching/evaluate_pairs")
+    }
     return out
 
 

@@ -50,6 +50,18 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
 - `summary.json` — counts and parameters of the run.
 """
 
+PROFILE_README = """
+## Noise profile `{name}`
+
+This world was made with the noise profile `{name}` (`tiemnang_tools/generate/profiles.py`): {knobs}.
+Its row-level noise codes in `records.csv` `noise`: `ten_dem_bo` (middle name omitted), `ten_dem_viet_tat`
+(middle name abbreviated), `dao_ngay_thang` (day and month swapped), `chi_nam_sinh` (birth year only),
+`ddcn_dao_so` (two neighbouring digits of so_ddcn transposed), `cmnd_cu` (the old 9-digit CMND in the
+so_ddcn column), besides `khong_dau` and `chu_hoa`. Structural knobs (schools in another province, employers
+in another commune, twins, common names) change the world itself and are visible in `persons.csv` and the
+landing files.
+"""
+
 _LIST_COLUMNS = {
     "tiem_nang": ["person_uid", "nhom", "ly_do", "ma_xa"],
     "unplaced": ["person_uid", "nhom", "ly_do", "ma_xa"],
@@ -61,8 +73,10 @@ _LIST_COLUMNS = {
 
 
 def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | None = None,
-             truth_lists: bool | None = None, communes: int | None = None) -> dict:
+             truth_lists: bool | None = None, communes: int | None = None, profile: str = "default") -> dict:
     """Generate `OUT/landing` and `OUT/truth` for `persons` register persons; deterministic for a seed.
+
+    `profile` names a noise profile (`generate/profiles.py`); `default` is the world made before profiles.
 
     `communes` spreads the world over that many communes (in as many provinces as possible, up to 34);
     by default a world gets one commune per ~3,000 persons and one province per ~8 communes.
@@ -74,9 +88,15 @@ def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | N
     refs = sorted(reference_dates or DEFAULT_REFERENCE_DATES)
     if truth_lists is None:
         truth_lists = persons <= TRUTH_LISTS_LIMIT
-    world = World(out, persons, seed, refs, truth_lists, communes)
+    world = World(out, persons, seed, refs, truth_lists, communes, profile)
     summary = world.run()
-    (out / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
+    if world.noisy:
+        summary["profile"] = {"name": world.profile.name, **world.profile.knobs()}
+    readme = TRUTH_README
+    if world.noisy:
+        readme += PROFILE_README.format(name=world.profile.name, knobs=", ".join(
+            f"`{k}` {v:g}" for k, v in world.profile.knobs().items()))
+    (out / "truth" / "README.md").write_text(readme, encoding="utf-8")
     if truth_lists:
         summary["expected"] = {}
         for day in refs:

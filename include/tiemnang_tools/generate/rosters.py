@@ -140,6 +140,8 @@ class _ListWriter:
         if r > 0.97 and p.prec == 3 and ddcn:
             birth = ""
             notes.append("ngay_sinh_thieu")
+        if self.w.noisy:
+            name, birth, ddcn = self.w._profile_row(p, name, birth, ddcn, notes)
         sex = "Nam" if p.male else "Nữ"
         return {"Họ và tên": name, "Ngày sinh": birth, "Giới tính": sex.upper() if look.upper_names else sex,
                 "Số định danh cá nhân": ddcn}, notes
@@ -164,15 +166,15 @@ class ListFiles:
         update = files.csv("schools", sched.school_versions[2], "schools.csv", SCHOOL_HEADER, bom=True)
         schools = [s for pool in c.schools.values() for s in pool]
         for i, school in enumerate(schools):
-            row = [school.ma_truong, school.name, school.cap, c.ma_xa]
+            row = [school.ma_truong, school.name, school.cap, school.ma_xa or c.ma_xa]
             files.write(directory, row)
             relisted = rng.random() < 0.3
             if relisted:
                 files.write(update, row)
             if self.dv is not None:
-                self._school_dir(sched.school_versions[0]).append((school.ma_truong, c.ma_xa))
+                self._school_dir(sched.school_versions[0]).append((school.ma_truong, school.ma_xa or c.ma_xa))
                 if relisted:
-                    self._school_dir(sched.school_versions[2]).append((school.ma_truong, c.ma_xa))
+                    self._school_dir(sched.school_versions[2]).append((school.ma_truong, school.ma_xa or c.ma_xa))
             first = self.first_commune and i == 0
             if first:
                 school.versions = [0, 3]

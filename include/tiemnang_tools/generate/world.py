@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from tiemnang_tools.generate import ids, names
+from tiemnang_tools.generate import ids, names, profiles
 from tiemnang_tools.generate.oracle import Delivered, Spell
 from tiemnang_tools.generate.rosters import ListFiles
 
@@ -122,6 +122,7 @@ class School:
     cap: str
     students: list = field(default_factory=list)  # (person, lop, khoi, join_version)
     versions: list[int] = field(default_factory=lambda: [0])
+    ma_xa: str = ""  # the school's commune when it is not its pupils' (profile knob schools_away)
 
 
 class Schedule:
@@ -189,11 +190,15 @@ class World(ListFiles):
     """Generates the landing zone and truth for one seed."""
 
     def __init__(self, out: Path, persons: int, seed: int, refs: list[date], truth_lists: bool,
-                 n_communes: int | None = None):
+                 n_communes: int | None = None, profile: str | profiles.Profile | None = None):
         from tiemnang.reference.geography import communes, provinces
 
         self.rng = random.Random(seed)
         self.seed = seed
+        self.profile = profiles.get(profile)
+        # the profile's own noise stream: default never draws from it, so a seed's default world is unchanged
+        self.prng = random.Random(f"{seed}:{self.profile.name}")
+        self.noisy = not self.profile.is_default
         self.target = persons
         self.n_communes = n_communes
         self.sched = Schedule(refs)
@@ -299,10 +304,10 @@ class World(ListFiles):
                 return code
 
     def _person(self, family: str, male: bool, age: int, ma_xa: str, tinh: str, ma_ho: str, rel: str,
-                in_register: bool) -> Person:
+                in_register: bool, twin_of: Person | None = None) -> Person:
         rng = self.rng
         d1 = self.sched.refs[0]
-        birth = d1 - timedelta(days=age * 365 + rng.randrange(365) + 3)
+        birth = twin_of.birth if twin_of else d1 - timedelta(days=age * 365 + rng.randrange(365) + 3)
         prec = 3
         if birth.year < 1960:
             r = rng.random()
@@ -319,7 +324,10 @@ class World(ListFiles):
                     ddcn = value
                     break
         bhxh = "" if birth >= date(2025, 8, 1) and ddcn else f"{tinh}{(uid * 48_271 + self.seed) % 10**8:08d}"
-        p = Person(uid, names.full_name(rng, family, male), male, birth, prec, ddcn, bhxh, ma_xa, ma_ho, rel)
+        ho_ten = names.full_name(rng, family, male)
+        if self.noisy:
+            ho_ten = self._profile_name(ho_ten, family, male, twin_of)
+        p = Person(uid, ho_ten, male, birth, prec, ddcn, bhxh, ma_xa, ma_ho, rel)
         if in_register:
             self.next_id += rng.randint(1, 9)
             p.id_nguoi = self.next_id
@@ -330,6 +338,20 @@ class World(ListFiles):
         self.truth_persons.writerow([uid, ddcn, bhxh, p.ho_ten, p.iso_birth(), 1 if male else 2, ma_xa,
                                      p.id_nguoi or ""])
         return p
+
+    def _profile_name(self, ho_ten: str, family: str, male: bool, twin_of: Person | None) -> str:
+        """Profile knobs on a person's true name: a very common name, or a twin's own given name."""
+        prng = self.prng
+        if twin_of is None and prng.random() < self.profile.common_names:
+            return prng.choice(profiles.COMMON_NAMES[male])
+        if twin_of is not None:
+            # twins share surname and often the middle name, never the whole name
+            middle = twin_of.ho_ten.split()[1:-1] if twin_of.male == male and prng.random() < 0.6 else []
+            while ho_ten == twin_of.ho_ten or ho_ten.split()[-1] == twin_of.ho_ten.split()[-1]:
+                ho_ten = names.full_name(prng, family, male)
+            if middle:
+                ho_ten = " ".join([family, *middle, ho_ten.split()[-1]])
+        return ho_ten
 
     def _household(self, ma_xa: str, tinh: str, in_register: bool) -> list[Person]:
         rng = self.rng
@@ -352,6 +374,11 @@ class World(ListFiles):
                 age = rng.randint(0, min(head_age - 20, 24))
                 child_male = rng.random() < 0.5
                 members.append(self._person(family, child_male, age, ma_xa, tinh, ma_ho, "Con", reg()))
+            if self.noisy and len(members) > 1 and members[-1].rel == "Con" \
+                    and self.prng.random() < self.profile.twins:
+                first = members[-1]
+                twin_male = first.male if self.prng.random() < 0.5 else not first.male
+                members.append(self._person(family, twin_male, 0, ma_xa, tinh, ma_ho, "Con", reg(), twin_of=first))
         if 30 <= head_age <= 55 and rng.random() < 0.15:
             age = min(95, head_age + rng.randint(22, 32))
             parent_male = rng.random() < 0.4
@@ -579,7 +606,11 @@ class World(ListFiles):
         mdv = ""
         if registered:
             mdv = self._code("".join(rng.choice("ABCDEGHKLMNPQTV") for _ in range(2)), 4) + rng.choice("ABCDEF")
-        ent = Enterprise(mst, name, loai, c.ma_xa, f"Số {rng.randint(1, 400)}, {c.ten_xa}",
+        ma_xa, ten_xa = c.ma_xa, c.ten_xa
+        if self.noisy and self.prng.random() < self.profile.employers_away:
+            ma_xa = self._elsewhere(c, same_province=self.prng.random() < 0.5)
+            ten_xa = self.communes[ma_xa][0]
+        ent = Enterprise(mst, name, loai, ma_xa, f"Số {rng.randint(1, 400)}, {ten_xa}",
                          date(rng.randint(1995, self.year - 1), rng.randint(1, 12), rng.randint(1, 28)),
                          "00" if rng.random() < 0.95 else rng.choice(("01", "03", "04")), rng.random() < 0.97,
                          mdv, self.sched.between if registered and rng.random() < 0.06 else OLD,
@@ -587,6 +618,12 @@ class World(ListFiles):
         c.enterprises.append(ent)
         self.counts["enterprises"] += 1
         return ent
+
+    def _elsewhere(self, c: _Commune, same_province: bool) -> str:
+        """Another commune: in c's province, or in another one (profile knobs, from the profile's stream)."""
+        pool = [x for x, (_, tinh) in sorted(self.communes.items())
+                if x != c.ma_xa and (tinh == c.tinh) == same_province]
+        return self.prng.choice(pool)
 
     # ---------------------------------------------------------------- register and tax (national files)
     def _register_rows(self, p: Person) -> None:
@@ -667,6 +704,14 @@ class World(ListFiles):
             return names.strip_diacritics(p.ho_ten).upper(), "chu_hoa;khong_dau"
         return p.ho_ten, ""
 
+    def _profile_row(self, p: Person, name: str, birth, ddcn: str, notes: list[str]) -> tuple:
+        """The profile's row-level noise on one source row's name, birth date and so_ddcn."""
+        prof, prng = self.profile, self.prng
+        name = profiles.mangle_name(prof, prng, name, notes)
+        birth = profiles.mangle_birth(prof, prng, birth, p.birth, p.prec, notes)
+        ddcn = profiles.mangle_ddcn(prof, prng, ddcn, p.uid, bool(birth), notes)
+        return name, birth, ddcn
+
     def _tax_rows(self, c: _Commune) -> None:
         rng, files, sched = self.rng, self.files, self.sched
         for day in (sched.tax_full, sched.tax_update):
@@ -715,6 +760,8 @@ class World(ListFiles):
                         elif r < 0.16 and ddcn:
                             birth = ""
                             notes.append("ngay_sinh_thieu")
+                        if self.noisy and not reasons:
+                            name, birth, ddcn = self._profile_row(p, name, birth, ddcn, notes)
                         if not p.ddcn and not ddcn:
                             notes.append("ddcn_thieu")
                         row = [e.mst, ddcn, name, birth, ky, wage + rng.randint(-20, 20) * 10_000, contract]
@@ -732,13 +779,18 @@ class World(ListFiles):
                 if late and not late_too:
                     continue
                 name, noise = self._tax_name(p)
+                birth = p.vn_birth()
+                if self.noisy:
+                    hkd_notes = [noise] if noise else []
+                    name, birth, _ = self._profile_row(p, name, birth, "", hkd_notes)
+                    noise = ";".join(hkd_notes)
                 legacy = rng.random() < 0.15 or not p.ddcn
                 code = ids.tax_code(random.Random(p.uid)) if legacy else p.ddcn
                 ddcn = "" if legacy and rng.random() < 0.5 else p.ddcn
                 xa, reasons = c.ma_xa, ""
                 if (self.first_commune and i == 0) or rng.random() < 0.004:
                     xa, reasons = "99999", "ma_xa_khong_hop_le"
-                row = [code, name, ddcn, p.vn_birth(), "Nam" if p.male else "Nữ", xa,
+                row = [code, name, ddcn, birth, "Nam" if p.male else "Nữ", xa,
                        f"{c.hamlet_name(p.uid % c.hamlets + 1)}, {c.ten_xa}", TRADES[p.uid % len(TRADES)],
                        (p.uid % 500 + 50) * 10_000_000, method]
                 notes = ";".join(x for x in (noise, "ma_so_thue_cu" if legacy else "") if x)
@@ -776,11 +828,17 @@ class _Commune:
         return f"{hamlet:02d}-{n:03d}"
 
     def school(self, level: str, world: World) -> School:
-        pool = self.schools.setdefault(level, [])
+        away = ""
+        if world.noisy and level not in ("MN", "TH") and world.prng.random() < world.profile.schools_away:
+            # a pupil at a school in another province: one such school per level and commune
+            pool = self.schools.setdefault(f"{level}@", [])
+            away = pool[-1].ma_xa if pool else world._elsewhere(self, same_province=False)
+        else:
+            pool = self.schools.setdefault(level, [])
         cap = 1500 if level in ("CD", "DH", "GDNN") else 450
         if not pool or len(pool[-1].students) >= cap:
-            code = world._code(self.tinh, 6)
-            pool.append(School(code, f"{LEVEL_NAMES[level]} {self.rng.choice(FAMOUS)}", level))
+            code = world._code(world.communes[away][1] if away else self.tinh, 6)
+            pool.append(School(code, f"{LEVEL_NAMES[level]} {self.rng.choice(FAMOUS)}", level, ma_xa=away))
         return pool[-1]
 
     def klass(self, level: str, age: int) -> tuple[str, str]:

@@ -25,7 +25,21 @@ lv AS (
                     AND mt.levenshtein(x.ten, y.ten) = 1 THEN 'go_sai_ten'
                ELSE 'khac'
            END AS ho_ten,
-           mt.muc_ngay_sinh(x.ngay_sinh, y.ngay_sinh) AS ngay_sinh,
+           CASE
+               -- one side has no birth date but a trusted so_ddcn, whose digits 4-6 give the birth year:
+               -- a year the other side's date contradicts is a different birth date, not a missing one
+               WHEN x.ngay_sinh IS NULL AND y.ngay_sinh IS NOT NULL AND x.ddcn_tc AND x.ddcn_goc ~ '^[0-9]{12}$'
+                    AND (1900 + 100 * (substr(x.ddcn_goc, 4, 1)::int / 2) + substr(x.ddcn_goc, 5, 2)::int)::text
+                        <> left(y.ngay_sinh, 4) THEN 'khac'
+               WHEN y.ngay_sinh IS NULL AND x.ngay_sinh IS NOT NULL AND y.ddcn_tc AND y.ddcn_goc ~ '^[0-9]{12}$'
+                    AND (1900 + 100 * (substr(y.ddcn_goc, 4, 1)::int / 2) + substr(y.ddcn_goc, 5, 2)::int)::text
+                        <> left(x.ngay_sinh, 4) THEN 'khac'
+               -- two partial dates (year, or month and year) one digit apart are two different years:
+               -- among random pairs that is common, so it is no evidence of one person
+               WHEN length(x.ngay_sinh) < 10 AND length(y.ngay_sinh) < 10
+                    AND left(x.ngay_sinh, 4) <> left(y.ngay_sinh, 4) THEN 'khac'
+               ELSE mt.muc_ngay_sinh(x.ngay_sinh, y.ngay_sinh)
+           END AS ngay_sinh,
            CASE WHEN x.gioi_tinh IS NULL OR y.gioi_tinh IS NULL THEN 'thieu'
                 WHEN x.gioi_tinh = y.gioi_tinh THEN 'trung' ELSE 'khac' END AS gioi_tinh,
            CASE WHEN x.ma_xa IS NULL OR y.ma_xa IS NULL THEN 'thieu'

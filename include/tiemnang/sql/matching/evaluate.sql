@@ -14,4 +14,5 @@ SELECT (SELECT coalesce(sum(n), 0) FROM matching_cell),
        (SELECT count(*) FROM tru),
        (SELECT count(*) FROM pred),
        (SELECT n FROM exact),
-       (SELECT n FROM exact);
+       (SELECT n FROM exact),
+       (SELECT count(*) FROM pred WHERE n_uid > 1);
