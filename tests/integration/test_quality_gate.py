@@ -48,6 +48,17 @@ def _register(root: Path, date: str, persons: str, coverage: str) -> None:
     _delivery(root, "register", date, {"persons.csv": persons, "coverage.csv": coverage, "employers.csv": EMPLOYERS})
 
 
+def _in_force_elsewhere(root: Path, *sources: str) -> None:
+    """A file in force for each of these sources (header only: an empty list), since a build refuses a D some
+    required source has never delivered (orchestration/weekly.missing_sources)."""
+    files = {"tax": {"enterprises.csv": "ma_so_thue,ten_doanh_nghiep,loai_hinh,ma_xa,dia_chi,ngay_thanh_lap,"
+                                        "trang_thai,so_lao_dong,ky\n"},
+             "schools": {"schools.csv": "ma_truong,ten_truong,cap_hoc,ma_xa\n"},
+             "welfare": {"04105_ds.csv": WELFARE_HEADER}}
+    for source in sources:
+        _delivery(root, source, "2026-11-02", files[source])
+
+
 def _load(conninfo: str, root: Path, *sources: str) -> None:
     for source in sources:
         counts = ingest(conninfo, source, root, D)
@@ -67,7 +78,8 @@ def test_fully_quarantined_lists_hold_no_province_back(committed_db, tmp_path):
         "schools.csv": "ma_truong,ten_truong,cap_hoc,ma_xa\n79000001,Trường THPT Một,THPT,26782\n",
         "79000001.csv": ROSTER_HEADER + "1,,,Nam,\n",                                       # every row quarantined
     })
-    _load(committed_db, tmp_path, "register", "welfare", "schools")
+    _in_force_elsewhere(tmp_path, "tax")
+    _load(committed_db, tmp_path, "register", "welfare", "schools", "tax")
     _conserved(committed_db)
     assert _rows(committed_db, "SELECT path, status, rows_read, rows_quarantined FROM ops.file_log"
                                " WHERE status <> 'loaded' ORDER BY path") == [
@@ -115,14 +127,16 @@ def test_a_truncated_or_shrunk_register_delivery_is_refused_and_the_week_uses_th
     cut = _persons(10)
     _register(tmp_path, "2026-11-18", cut[:int(len(cut) * 0.6)], _coverage(1, 2, 3, until="2027-06-30"))  # cut
     _register(tmp_path, "2026-11-19", _persons(4), _coverage(1, 2, 3, until="2027-06-30"))  # 4 of 10: below 0.5
-    _load(committed_db, tmp_path, "register")
+    _in_force_elsewhere(tmp_path, "tax", "schools", "welfare")
+    _load(committed_db, tmp_path, "register", "tax", "schools", "welfare")
     _conserved(committed_db)
     refused = _rows(committed_db, "SELECT path, split_part(message, ':', 1), rows_read FROM ops.file_log"
                                   " WHERE status = 'quarantined' ORDER BY path")
     assert refused == [("register/2026-11-18/persons.csv", "tep_hong", 0),
                        ("register/2026-11-19/persons.csv", "ban_chup_thu_hep", 0)]
     # the delivery is one snapshot: the coverage of a refused delivery is not combined with the earlier persons
-    in_force = _rows(committed_db, "SELECT path FROM stg.current_files(%s) ORDER BY path", (D,))
+    in_force = _rows(committed_db, "SELECT path FROM stg.current_files(%s) WHERE source = 'register' ORDER BY path",
+                     (D,))
     assert in_force == [("register/2026-11-13/coverage.csv",), ("register/2026-11-13/employers.csv",),
                         ("register/2026-11-13/persons.csv",)]
 
@@ -142,8 +156,9 @@ def test_a_truncated_or_shrunk_register_delivery_is_refused_and_the_week_uses_th
     figures = summarize([published], [], gate)
     assert figures["alerts"] == gate["alerts"] and figures["register_snapshot"] == "2026-11-13"
     # published from the snapshot of 11-13: the three stopped GD cards, not the renewals of the refused deliveries
-    assert _rows(committed_db, f"SELECT nhom, count(*) FROM tinh_{ma_tinh}.tiem_nang GROUP BY 1") == [  # noqa: S608
-        ("DUNG_BHYT_GD", 3)]
+    # (and, revision 2, the seven other persons born in 1950 without a card: CAO_TUOI)
+    assert _rows(committed_db, f"SELECT nhom, count(*) FROM tinh_{ma_tinh}.tiem_nang"  # noqa: S608
+                               " GROUP BY 1 ORDER BY 1") == [("CAO_TUOI", 7), ("DUNG_BHYT_GD", 3)]
     assert _rows(committed_db, "SELECT ma_tinh, tuan FROM ops.publication") == [(ma_tinh, "2026-W47")]
 
 
