@@ -12,7 +12,7 @@ import psycopg
 from psycopg import sql
 
 # Clean, header-first files go straight to the server's CSV parser; the rest are read row by row.
-SERVER_PARSED = {"persons.csv", "coverage.csv", "employers.csv", "enterprises.csv",
+SERVER_PARSED = {"persons.csv", "coverage.csv", "employers.csv", "contributions.csv", "xa_atk.csv", "enterprises.csv",
                  "household_businesses.csv", "wage_earners.csv", "schools.csv"}
 BLOCK = 1 << 20
 WIDTH = 12
