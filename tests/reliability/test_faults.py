@@ -124,7 +124,8 @@ def pin_province(reference) -> str:
 
 def waiting_on_pin(ma_tinh: str) -> str:
     """A publishing backend of the province stopped on the test's lock: its transaction is open, half done."""
-    return f"a.wait_event_type = 'Lock' AND a.query LIKE '%%DELETE FROM \"tinh_{ma_tinh}\".tiem_nang;%%'"  # noqa: S608
+    # the switch of the current tables (publish/catalogue.switch_current), one statement per table
+    return f"a.wait_event_type = 'Lock' AND a.query LIKE 'DELETE FROM \"tinh_{ma_tinh}\".\"tiem_nang\"%%'"  # noqa: S608
 
 
 @pytest.fixture(scope="module")
