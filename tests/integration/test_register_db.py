@@ -70,3 +70,19 @@ def test_only_tonight_is_extracted(register_db, tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "register")
     monkeypatch.delenv("AIRFLOW_CONN_BHXH_REGISTER")
     assert extract_if_configured(tmp_path, dt.date(2026, 11, 23), today=dt.date(2026, 11, 23))["extracted"] is False
+
+
+def test_the_ledger_view_is_extracted_when_the_register_has_one(register_db, committed_db, tmp_path):
+    unit = (SAMPLE / "employers.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    with psycopg.connect(register_db) as conn:
+        conn.execute("CREATE TABLE contributions (ma_don_vi text, ky text, phai_dong bigint, da_dong bigint)")
+        conn.execute("INSERT INTO contributions VALUES (%s, '2026-08', 1000, 0), (%s, '2026-09', 1000, 1000)",
+                     (unit, unit))
+    day = dt.date(2026, 11, 23)
+    assert extract_snapshot(register_db, tmp_path, day)["extracted"]
+    assert _records(tmp_path / "register" / day.isoformat() / "contributions.csv") == 2
+    counts = ingest(committed_db, "register", tmp_path, day)
+    assert counts["files_loaded"] == 4
+    with psycopg.connect(committed_db) as conn:
+        assert conn.execute("SELECT ky, phai_dong, da_dong FROM stg.contributions ORDER BY ky").fetchall() == [
+            ("2026-08", 1000, 0), ("2026-09", 1000, 1000)]
