@@ -12,6 +12,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tiemnang_tools.generate.collection import TRUTH_COLUMNS as COLLECTION_COLUMNS
+from tiemnang_tools.generate.collection import Collection
 from tiemnang_tools.generate.oracle import expected_lists
 from tiemnang_tools.generate.world import World
 
@@ -73,10 +75,14 @@ _LIST_COLUMNS = {
 
 
 def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | None = None,
-             truth_lists: bool | None = None, communes: int | None = None, profile: str = "default") -> dict:
+             truth_lists: bool | None = None, communes: int | None = None, profile: str = "default",
+             collection: bool = True) -> dict:
     """Generate `OUT/landing` and `OUT/truth` for `persons` register persons; deterministic for a seed.
 
     `profile` names a noise profile (`generate/profiles.py`); `default` is the world made before profiles.
+
+    `collection` adds the collection/ source (agents, targets, field results; `generate/collection.py`) and its
+    truth; it draws from a stream of its own, so every other landing file is the same with or without it.
 
     `communes` spreads the world over that many communes (in as many provinces as possible, up to 34);
     by default a world gets one commune per ~3,000 persons and one province per ~8 communes.
@@ -89,7 +95,11 @@ def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | N
     if truth_lists is None:
         truth_lists = persons <= TRUTH_LISTS_LIMIT
     world = World(out, persons, seed, refs, truth_lists, communes, profile)
+    coll = Collection(world) if collection else None
     summary = world.run()
+    lists = {day: expected_lists(world.dv, day) for day in refs} if truth_lists else {}
+    if coll is not None:
+        summary["collection"] = coll.write(lists)
     if world.noisy:
         summary["profile"] = {"name": world.profile.name, **world.profile.knobs()}
     readme = TRUTH_README
@@ -99,16 +109,19 @@ def generate(out: Path, persons: int, seed: int, reference_dates: list[date] | N
     (out / "truth" / "README.md").write_text(readme, encoding="utf-8")
     if truth_lists:
         summary["expected"] = {}
+        collected = coll.truth(lists) if coll is not None else {}
         for day in refs:
-            lists = expected_lists(world.dv, day)
             folder = out / "truth" / "expected" / day.isoformat()
             folder.mkdir(parents=True, exist_ok=True)
-            for name, columns in _LIST_COLUMNS.items():
+            tables = [(name, columns, lists[day][name]) for name, columns in _LIST_COLUMNS.items()]
+            tables += [(name, columns, collected[day][name]) for name, columns in COLLECTION_COLUMNS.items()
+                       if day in collected]
+            for name, columns, rows in tables:
                 with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
                     writer = csv.DictWriter(fh, columns, lineterminator="\n")
                     writer.writeheader()
-                    writer.writerows(lists[name])
-            summary["expected"][day.isoformat()] = {name: len(rows) for name, rows in lists.items()}
+                    writer.writerows(rows)
+            summary["expected"][day.isoformat()] = {name: len(rows) for name, _, rows in tables}
     summary.update(seed=seed, seconds=round(time.monotonic() - started, 1))
     (out / "truth" / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     log.info("generated %s persons (seed %s) into %s in %.1fs", persons, seed, out, summary["seconds"])

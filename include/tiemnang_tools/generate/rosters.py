@@ -293,8 +293,16 @@ class ListFiles:
                 self.dv.welfare.append((day, True, Path(rel).stem, c.ma_xa,
                                         [(p.uid, cells["Đối tượng"], cells["Mã hộ"], p.first_day)
                                          for p, cells in accepted]))
+                if self.coll is not None:  # the hamlet as written (empty when the file has no such column)
+                    thon = "Thôn/Tổ dân phố" in columns
+                    self.coll.welfare_file(day, rel, c.ma_xa, [
+                        (p.uid, cells["Đối tượng"], cells["Mã hộ"], cells["Thôn/Tổ dân phố"] if thon else "",
+                         p.first_day) for p, cells in accepted])
             if self.first_commune and day == sched.welfare_first and label and not hasattr(self, "_copied"):
                 self._copied = True
                 self._redeliver(rel, sched.welfare_update, "welfare", writer.last)
                 if self.dv is not None:
                     self.dv.welfare.append((sched.welfare_update, *self.dv.welfare[-1][1:]))
+                    if self.coll is not None:
+                        self.coll.welfare_redelivered(sched.welfare_update,
+                                                      f"welfare/{sched.welfare_update.isoformat()}/{Path(rel).name}")

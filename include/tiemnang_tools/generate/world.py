@@ -189,6 +189,8 @@ class _Files:
 class World(ListFiles):
     """Generates the landing zone and truth for one seed."""
 
+    coll = None  # the collection/ source (generate/collection.py) when attached: told each commune and welfare file
+
     def __init__(self, out: Path, persons: int, seed: int, refs: list[date], truth_lists: bool,
                  n_communes: int | None = None, profile: str | profiles.Profile | None = None):
         from tiemnang.reference.geography import communes, provinces
@@ -417,6 +419,8 @@ class World(ListFiles):
         self._tax_rows(c)
         self._school_files(c)
         self._welfare_files(c)
+        if self.coll is not None:
+            self.coll.commune(c)
 
     def _paid_through(self) -> tuple[date, str]:
         rng, refs = self.rng, self.sched.refs

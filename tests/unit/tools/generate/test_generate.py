@@ -26,7 +26,9 @@ from tiemnang_tools.generate.world import (
 )
 
 REASONS = {"thieu_ho_ten", "khong_dinh_danh", "ma_xa_khong_hop_le", "ma_so_thue_khong_hop_le",
-           "doi_tuong_khong_hop_le", "trung_lap", "ten_tep_khong_hop_le", "don_vi_khong_ton_tai"}
+           "doi_tuong_khong_hop_le", "trung_lap", "ten_tep_khong_hop_le", "don_vi_khong_ton_tai",
+           # collection/ (revision 2, issue #17)
+           "ket_qua_khong_hop_le", "ngay_khong_hop_le", "dai_ly_khong_ton_tai"}
 
 
 @pytest.fixture(scope="module")
