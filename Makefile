@@ -22,7 +22,7 @@ setup: $(STAMP)
 
 ## demo: generate a world, run the whole chain for two consecutive Fridays, print a per-province summary
 demo: setup
-	test -f $(DEMO)/truth/persons.csv || $(BIN)/tiemnang generate --out $(DEMO) --persons $(PERSONS) --communes $(COMMUNES) --seed 7
+	test -f $(DEMO)/truth/collection/ket_qua.csv || $(BIN)/tiemnang generate --out $(DEMO) --persons $(PERSONS) --communes $(COMMUNES) --seed 7
 	$(BIN)/tiemnang run --as-of 2026-11-13 --landing $(DEMO)/landing
 	$(BIN)/tiemnang run --as-of 2026-11-20 --landing $(DEMO)/landing
 	$(BIN)/tiemnang summary --weeks 2

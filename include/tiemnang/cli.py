@@ -63,7 +63,7 @@ def _tool(module: str):
 
 def cmd_generate(args: argparse.Namespace) -> int:
     summary = _tool("generate").generate(out=Path(args.out), persons=args.persons, seed=args.seed, communes=args.communes,
-                                         profile=args.profile)
+                                         profile=args.profile, collection=not args.no_collection)
     print(f"generated world in {args.out}: {summary}")
     return 0
 
@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--communes", type=int, help="spread the world over this many communes (default: by size)")
     p.add_argument("--profile", default="default",
                    help="noise profile: default, names, dates, ids, places, households, harsh (docs/matching.md)")
+    p.add_argument("--no-collection", action="store_true",
+                   help="leave out the collection/ source (agents, targets, field results); other files are the same")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("run", help="run the whole chain once for a reference date through Airflow")

@@ -1,7 +1,7 @@
 """Synthetic landing zone with ground truth: `generate(out, persons, seed)` (CONTRACT §2 layouts).
 
-Writes `OUT/landing/` (register, tax, schools, welfare deliveries around the reference dates, with the
-mess real deliveries have) and `OUT/truth/`, described in `OUT/truth/README.md` (text: `TRUTH_README`).
+Writes `OUT/landing/` (register, tax, schools, welfare, reference and collection deliveries around the reference
+dates, with the mess real deliveries have) and `OUT/truth/`, described in `OUT/truth/README.md` (text: `TRUTH_README`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,24 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
   `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`),
   `the_trung.csv` (`person_uid`, `loai`, `ma_xa`, `so_the`: persons with two BHYT cards covering D),
   `don_vi_no_dong.csv` (`ma_don_vi`, `so_thang_no`, `so_tien_no`, `ky_no_tu`).
+  With a collection/ source (the default) `tiem_nang.csv` and `den_han_dong.csv` are the lists *before* the
+  exclusions of §4.7; the collection part adds (`generate/collection.py`):
+  `loai_tru.csv` (`danh_sach`, `person_uid`, `id_nguoi`, `nhom` = group or due type, `ma_xa`, `thon`, `ket_qua`,
+  `ngay_ket_qua`, `ma_dai_ly` = the agent of that latest result) — the rows §4.7 removes;
+  `phan_cong.csv` (the same keys, then `thon`, `ma_dai_ly`, `cach` = `khong_co` / `giu` / `duy_nhat` / `can_bang`,
+  `co_dinh` = 1 when the agent does not depend on the order of rows, `ung_vien` = the candidates `;`-joined,
+  `ket_qua_gan_nhat`, `ngay_ket_qua`) — every remaining row with its assignment and latest result;
+  `da_tham_gia.csv` (last week's rows that count as joined this week: §4.4 for tiem_nang, a later spell for
+  den_han_dong); `tien_do.csv` (`nam`, `ma_xa`, `nhom`, `chi_tieu`, `da_dat`, `ty_le`) and `tien_do_dai_ly.csv`
+  (`ma_dai_ly`, `ten_dai_ly`, `ma_xa`, `so_duoc_giao`, `so_co_ket_qua`, `so_da_tham_gia`). The truth takes every
+  reference date as published, in order (the first one is the first published week).
+- `collection/` — what the collection deliveries hold: `dai_ly_thu.csv` and `chi_tieu.csv` (`ngay_giao` = the
+  delivery, then the file's columns; accepted rows), `ket_qua.csv` (`ngay_giao`, `person_uid` — `KQ:<n>` for a
+  person known to no other source — `ma_dai_ly`, `ma_xa`, `ngay`, `ket_qua`: every accepted result row), and
+  `vai_tro.csv` (which agent plays which part: `hamlet`, `leaving`, `newcomer`, `mid_year`, `two_communes`, and
+  the commune `khong_co_dai_ly` without any). In `records.csv` agents are `DL:<ma_dai_ly>`, targets
+  `CT:<nam>:<ma_xa>:<nhom>`; result-row noise: `ddcn_thieu`, `ten_sai_chinh_ta` (the agent's typo), `khong_dau`,
+  `chu_hoa`, `ngay_sinh_excel`, `ngay_excel`; agents' hamlets written otherwise than the lists: `thon_khac_cach_viet`.
 - `summary.json` — counts and parameters of the run.
 """
 

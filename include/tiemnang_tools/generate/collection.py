@@ -720,10 +720,16 @@ class Collection:
         deliveries = self._deliveries()
         weekly = deliveries[:-1]
         after = deliveries[-1]
-        agent_sets = [(cal["start"], plan["first"]), (cal["change"], plan["later"])]
+        agent_sets = []
+        for since, agents in ((cal["start"], plan["first"]), (cal["change"], plan["later"])):
+            by_xa: dict[str, list[Agent]] = defaultdict(list)
+            for a in agents:
+                by_xa[a.ma_xa].append(a)
+            agent_sets.append((since, by_xa))
 
-        def agents_on(day: date) -> list[Agent]:
-            return in_force(agent_sets, day)
+        def agents_on(day: date, ma_xa: str) -> list[Agent]:
+            chosen = in_force(agent_sets, day)
+            return chosen.get(ma_xa, []) if chosen else []
 
         # the persons on the lists: first row seen per person (commune and hamlet of that row)
         rows_of: dict = {}
@@ -748,8 +754,8 @@ class Collection:
         eligible = []
         for uid in sorted(rows_of, key=str):
             p, r = self.people.get(uid), rows_of[uid]
-            if p is None or not candidates(agents_on(self.refs[0]), self.refs[0], r.ma_xa, r.thon) and \
-                    not candidates(agents_on(self.refs[-1]), self.refs[-1], r.ma_xa, r.thon):
+            if p is None or not candidates(agents_on(self.refs[0], r.ma_xa), self.refs[0], r.ma_xa, r.thon) and \
+                    not candidates(agents_on(self.refs[-1], r.ma_xa), self.refs[-1], r.ma_xa, r.thon):
                 continue
             if p.so_ddcn or no_id_ok(p, r):
                 eligible.append(uid)
@@ -759,7 +765,7 @@ class Collection:
 
         def visit(uid, ngay: date, code: str, delivery: date, bad: str = "") -> None:
             r = rows_of[uid]
-            pool = candidates(agents_on(ngay), ngay, r.ma_xa, r.thon)
+            pool = candidates(agents_on(ngay, r.ma_xa), ngay, r.ma_xa, r.thon)
             if not pool:
                 return
             visits.append(_Visit(self.people.get(uid), uid, r.ma_xa, r.thon, ngay, code, delivery,
