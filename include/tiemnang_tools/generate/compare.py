@@ -36,6 +36,8 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -
     truth = world / "truth"
     records = {(r["path"], int(r["dong"])): r["person_uid"] for r in _read(truth / "records.csv")}
     by_id_nguoi = {r["id_nguoi"]: r["person_uid"] for r in _read(truth / "persons.csv") if r["id_nguoi"]}
+    if (truth / "duplicate_records.csv").exists():   # a person's second register records (CONTRACT §4.5)
+        by_id_nguoi.update((r["id_nguoi"], r["person_uid"]) for r in _read(truth / "duplicate_records.csv"))
     expected_dir = truth / "expected" / as_of
 
     expected = Counter((r["person_uid"], r["nhom"], frozenset(r["ly_do"].split(";")), r["ma_xa"])
@@ -57,10 +59,9 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -
                     for r in _read(expected_dir / "don_vi_tiem_nang.csv"))
     got_units = Counter((r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
                         for r in _published(conn, "don_vi_tiem_nang", tuan))
-    duplicates = Counter((r["person_uid"], r["loai"], r["ma_xa"], int(r["so_the"]))
+    duplicates = Counter((r["person_uid"], r["loai"], r["ma_xa"], int(r["so_the"]), r["id_nguoi"], r["ma_doi_tuong"])
                          for r in _read(expected_dir / "the_trung.csv"))
-    got_duplicates = Counter((by_id_nguoi.get(str(min(r["id_nguoi"]))), r["loai"], r["ma_xa"], len(r["the"]))
-                             for r in _published(conn, "the_trung", tuan))
+    got_duplicates = Counter(_the_trung_key(r, by_id_nguoi) for r in _published(conn, "the_trung", tuan))
     arrears = Counter((r["ma_don_vi"], int(r["so_thang_no"]), int(r["so_tien_no"]), r["ky_no_tu"])
                       for r in _read(expected_dir / "don_vi_no_dong.csv"))
     got_arrears = Counter((r["ma_don_vi"], r["so_thang_no"], r["so_tien_no"], r["ky_no_tu"])
@@ -72,6 +73,15 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str) -
         "don_vi_tiem_nang": _difference(units, got_units),
         "the_trung": _difference(duplicates, got_duplicates, key=str),
     }
+
+
+def _the_trung_key(row: dict, by_id_nguoi: dict[str, str]) -> tuple:
+    """A published the_trung row as the truth writes it; its person is the one true person of all its records
+    (several, or none known: the row stands for no one person and matches no truth row)."""
+    uids = {by_id_nguoi.get(str(i)) for i in row["id_nguoi"]}
+    uid = uids.pop() if len(uids) == 1 else tuple(sorted(map(str, uids)))
+    return (uid, row["loai"], row["ma_xa"], len(row["the"]), ";".join(str(i) for i in row["id_nguoi"]),
+            ";".join(sorted(str(c.get("ma_doi_tuong")) for c in row["the"])))
 
 
 def _difference(expected: Counter, got: Counter, key=None) -> dict:
