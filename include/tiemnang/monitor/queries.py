@@ -135,3 +135,11 @@ def masked_identity(raw: dict | None) -> dict:
             birth_year = years[0] if years else None
     commune = next((str(raw[k]) for k in _COMMUNE_KEYS if raw.get(k)), None)
     return {"ma_dinh_danh": ids, "nam_sinh": birth_year, "ma_xa": commune}
+
+
+def the_trung_pairs(conn: psycopg.Connection, w: Week) -> list[dict]:
+    """Overlapping BHYT cards of the week per published province and object-code pair, with how many pairs hold a
+    state-paid or state-supported card (lists.the_trung_theo_cap)."""
+    cols = ("ma_tinh", "ten_tinh", "cap_doi_tuong", "ten_1", "ten_2", "so_cap", "so_nguoi", "so_cap_ngan_sach")
+    return [dict(zip(cols, row, strict=True))
+            for row in db.fetch(conn, "monitor/the_trung_pairs", {"tuan": w.tuan, "d": w.ngay_tham_chieu})]

@@ -210,3 +210,24 @@ def publication_cell(p: dict) -> str:
     if p.get("published_at"):
         return f'<span class="ok">Đã công bố</span> <span class="muted">{p["published_at"]:%d/%m/%Y %H:%M}</span>'
     return '<span class="bad">Chưa công bố</span>'
+
+
+def the_trung_pairs_table(pairs: list[dict]) -> str:
+    """Overlapping BHYT cards per province and pair of object codes: where the state pays twice."""
+    if not pairs:
+        return '<p class="muted">Không có thẻ BHYT trùng trong các tỉnh đã công bố tuần này.</p>'
+    rows = []
+    for p in pairs:
+        names = "; ".join(n for n in (p["ten_1"], p["ten_2"]) if n)
+        rows.append(f'<tr><td>{t(p["ma_tinh"])}</td><td>{t(p["ten_tinh"])}</td>'
+                    f'<td title="{t(names)}">{t(p["cap_doi_tuong"].replace("+", " + "))}</td>'
+                    f'<td class="muted">{t(names)}</td><td class="n">{num(p["so_cap"])}</td>'
+                    f'<td class="n">{num(p["so_nguoi"])}</td><td class="n">{num(p["so_cap_ngan_sach"])}</td></tr>')
+    # a person with three cards is in several pairs: persons are not added up over the rows
+    total = {k: sum(p[k] for p in pairs) for k in ("so_cap", "so_cap_ngan_sach")}
+    rows.append(f'<tr><th colspan="4">Tổng cộng</th><th class="n">{num(total["so_cap"])}</th><th></th>'
+                f'<th class="n">{num(total["so_cap_ngan_sach"])}</th></tr>')
+    return ('<table><tr><th>Mã</th><th>Tỉnh, thành phố</th><th>Cặp mã đối tượng</th><th>Đối tượng</th>'
+            '<th class="n">Số cặp thẻ trùng</th><th class="n">Số người</th>'
+            '<th class="n">Trong đó có thẻ do ngân sách nhà nước đóng hoặc hỗ trợ</th></tr>'
+            + "".join(rows) + "</table>")
