@@ -237,8 +237,9 @@ def check_publication_day(conninfo: str, run_day: dt.date, as_of: dt.date | None
     alerts = []
     if differ:
         alerts.append(f"the publication calendar in ref.tham_so and the DAG's timetable ({timetable.summary}) "
-                      f"differ on {', '.join(differ)}: the scheduler runs the timetable's days, the calendar "
-                      "skips its own; see docs/operations.md#publication-calendar")
+                      f"differ on {', '.join(differ)}: runs come on the timetable's days and skip a day the "
+                      "calendar does not publish; a day only the calendar publishes gets no run. See "
+                      "docs/operations.md#publication-calendar")
         log.warning("TIEMNANG ALERT: %s", alerts[0])
     if as_of is not None:
         kind = days.get(as_of) if first <= as_of <= last else warehouse_days(conninfo, as_of, as_of).get(as_of)
