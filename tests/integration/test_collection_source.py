@@ -230,9 +230,19 @@ def test_lists_are_replaced_results_accumulate_and_a_redelivered_result_changes_
                                " JOIN stg.current_files(%s) c USING (file_id) ORDER BY 1", (D,)) == [
         ("DL002", None), ("DL003", "banna")]
 
+    # a delivery dated between the two, ready only now: checked against the agent lists dated up to its own date
+    late = "collection/2026-11-09/ket_qua/late.csv"
+    _collection(tmp_path, "2026-11-09", {"ket_qua/late.csv": RESULTS_HEADER
+                                         + "DL002,Lý Thị Hoa,1966,,04105,08/11/2026,TU_CHOI,\n"
+                                         + "DL003,Lý Văn Tám,1968,,04105,08/11/2026,TU_CHOI,\n"})  # listed on 11-13
+    assert _load(committed_db, tmp_path)["files_loaded"] == 1
+    assert _files(committed_db)[late] == ["loaded", 2, 1, 1]
+    assert _reasons(committed_db, late) == {3: ["dai_ly_khong_ton_tai"]}
+    files = _files(committed_db)
+
     # another night: every file already done, nothing changes
     again = _load(committed_db, tmp_path)
-    assert (again["files_already_done"], again["files_loaded"], again["rows_read"]) == (7, 0, 0)
+    assert (again["files_already_done"], again["files_loaded"], again["rows_read"]) == (8, 0, 0)
     assert _files(committed_db) == files
 
 
