@@ -19,6 +19,7 @@ EXPECTED_DAG_IDS = {
     "ingest_schools_nightly",
     "ingest_welfare_nightly",
     "ingest_reference_nightly",
+    "ingest_collection_nightly",
     "build_lists_nightly",
     "publish_province_lists_weekly",
 }
