@@ -186,6 +186,12 @@ def test_a_filled_in_agent_workbook_reads_back_as_results(committed_db, tmp_path
 
     assert counts["files_quarantined"] == 0
     assert_conserved(committed_db)
+    # the five lines nobody visited yet are no result (counted in the file's message), the three visits are rows
+    (status, read, accepted, quarantined, message), = rows(committed_db, """
+        SELECT status, rows_read, rows_accepted, rows_quarantined, message FROM ops.file_log
+        WHERE path = 'collection/2026-06-18/ket_qua/DL001_2026-W25.xlsx'""")
+    assert (status, read, accepted, quarantined) == ("loaded", 3, 3, 0)
+    assert "5 rows with neither Kết quả nor Ngày" in message
     got = rows(committed_db, """
         SELECT k.ma_dai_ly, k.ho_ten, k.ngay_sinh, k.so_ddcn, k.ma_xa, k.ngay, k.ket_qua, k.ghi_chu
         FROM stg.ket_qua k JOIN ops.file_log f USING (file_id)
