@@ -205,3 +205,69 @@ def test_a_filled_in_agent_workbook_reads_back_as_results(committed_db, tmp_path
     ]
     dongs = [r[0] for r in rows(committed_db, "SELECT dong FROM stg.ket_qua ORDER BY dong")]
     assert dongs == [rows_of[n] for n in ("Bùi Thị Dung", "Đỗ Thị Bình", "Trần Văn Cường")]   # Excel's row numbers
+
+
+def test_the_field_loop_through_the_chain(committed_db, tmp_path):
+    """Register and agents delivered, lists built and published for W24, the agent's workbook filled in and returned:
+    the next week's lists leave out the deceased, show the other visit as the latest result, and so does the
+    agent's next workbook."""
+    import openpyxl
+
+    from tiemnang.orchestration.weekly import ensure_lists_built
+    from tiemnang.publish import publish_province
+
+    d1, d2 = dt.date(2026, 6, 12), dt.date(2026, 6, 19)
+    landing = tmp_path / "landing"
+    delivery(landing, "register", "2026-06-10", {
+        "persons.csv": "id_nguoi,ma_so_bhxh,so_ddcn,ho_ten,ngay_sinh,gioi_tinh,ma_xa,ma_ho\n"
+                       f"1,7900000001,079150000001,Nguyễn Văn Cao,1950-03-04,1,{XA_A},HO1\n"
+                       f"2,7900000002,079155000002,Lê Thị Đào,1955-05-06,2,{XA_A},HO2\n"
+                       f"3,7900000003,079080000003,Phan Văn Tùng,1980-07-08,1,{XA_A},HO3\n",
+        "coverage.csv": "id_nguoi,loai,ma_doi_tuong,ma_don_vi,tu_ngay,den_ngay,phuong_thuc,muc_thu_nhap,thu_tu_trong_ho\n"
+                        "3,BHYT,GD,,2025-07-01,2026-06-30,12,,1\n",
+        "employers.csv": "ma_don_vi,ma_so_thue,ten_don_vi,ma_xa\n"})
+    delivery(landing, "tax", "2026-06-10", {
+        "enterprises.csv": "ma_so_thue,ten_doanh_nghiep,loai_hinh,ma_xa,dia_chi,ngay_thanh_lap,trang_thai,so_lao_dong,ky\n"})
+    delivery(landing, "schools", "2026-06-10", {"schools.csv": "ma_truong,ten_truong,cap_hoc,ma_xa\n"})
+    delivery(landing, "welfare", "2026-06-10", {
+        f"{XA_A}_ho_can_ngheo.csv": "STT,HỌ VÀ TÊN,NGÀY SINH,GIỚI TÍNH,SỐ ĐỊNH DANH CÁ NHÂN,MÃ HỘ,ĐỐI TƯỢNG,THÔN/TỔ DÂN PHỐ\n"
+                                    "1,Lê Thị Đào,06/05/1955,Nữ,079155000002,HO2,CN,Khu phố 3\n"})
+    delivery(landing, "collection", "2026-06-10", {
+        "dai_ly_thu.csv": f"ma_dai_ly,ten_dai_ly,ma_xa,thon,tu_ngay,den_ngay\nDL001,Nguyễn Thị Thu,{XA_A},,2026-01-01,\n"})
+
+    def week(d: dt.date) -> Path:
+        for source in ("register", "tax", "schools", "welfare", "collection"):
+            ingest(committed_db, source, landing, d)
+        ensure_lists_built(committed_db, d)
+        publish_province(committed_db, "79", d)
+        tuan = f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}"
+        export_province(committed_db, "79", tuan, tmp_path / "exports")
+        return tmp_path / "exports" / tuan / "79" / "dai_ly" / "DL001.xlsx"
+
+    book = openpyxl.load_workbook(week(d1))
+    ws = book.active
+    header = [c.value for c in ws[HEADER_ROW]]
+    at = {title: header.index(title) + 1 for title in ("Họ và tên", "Kết quả", "Ngày", "Kết quả gần nhất")}
+    lines = {ws.cell(r, at["Họ và tên"]).value: r for r in range(HEADER_ROW + 2, HEADER_ROW + 5)}
+    assert sorted(lines) == ["Lê Thị Đào", "Nguyễn Văn Cao", "Phan Văn Tùng"]
+    ws.cell(lines["Nguyễn Văn Cao"], at["Kết quả"]).value = "DA_MAT"
+    ws.cell(lines["Nguyễn Văn Cao"], at["Ngày"]).value = dt.datetime(2026, 6, 15)
+    ws.cell(lines["Phan Văn Tùng"], at["Kết quả"]).value = "HEN_THAM_GIA"
+    ws.cell(lines["Phan Văn Tùng"], at["Ngày"]).value = "16/06/2026"
+    folder = delivery(landing, "collection", "2026-06-17", {}, ready=False)
+    (folder / "ket_qua").mkdir()
+    book.save(folder / "ket_qua" / "DL001.xlsx")
+    (folder / "_READY").touch()
+
+    path = week(d2)
+
+    assert rows(committed_db, "SELECT ho_ten, danh_sach, nhom, ket_qua, ngay_ket_qua, ma_dai_ly FROM tinh_79.loai_tru"
+                ) == [("Nguyễn Văn Cao", "tiem_nang", "CAO_TUOI", "DA_MAT", dt.date(2026, 6, 15), "DL001")]
+    assert rows(committed_db, "SELECT ho_ten, ma_dai_ly, ket_qua_gan_nhat FROM tinh_79.tiem_nang") == [
+        ("Lê Thị Đào", "DL001", None)]
+    assert rows(committed_db, "SELECT ho_ten, ma_dai_ly, ket_qua_gan_nhat, ngay_ket_qua FROM tinh_79.den_han_dong"
+                ) == [("Phan Văn Tùng", "DL001", "HEN_THAM_GIA", dt.date(2026, 6, 16))]
+    ws = openpyxl.load_workbook(path).active
+    thon = header.index("Thôn/Tổ dân phố")
+    assert [(r[at["Họ và tên"] - 1], r[thon], r[at["Kết quả gần nhất"] - 1]) for r in _data(ws)] == [
+        ("Lê Thị Đào", "Khu phố 3", None), ("Phan Văn Tùng", None, "HEN_THAM_GIA (16/06/2026)")]

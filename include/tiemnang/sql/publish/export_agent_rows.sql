@@ -1,10 +1,9 @@
 -- The week's rows of both lists assigned to an agent, for the agents' workbooks (CONTRACT §5). ma_dai_ly first:
 -- export.py reads the rows agent by agent, in this order. Within an agent: by commune, then hamlet (empty last),
--- then name. Hamlets and names are compared folded — no diacritics, đ as d, no case (as tiemnang.vietnamese.bo_dau
--- and lower()); hamlets also without spaces (as CONTRACT §4.7 compares them) and with every run of digits
--- zero-padded to ten, so that "Thôn 2" comes before "Thôn 10". All in byte
--- order (COLLATE "C") and with an explicit upper-to-lower map, so that every locale gives the same order.
--- mt.khong_dau would drop the digits: "Thôn 1" and "Thôn 2" would be one hamlet.
+-- then name. Hamlets by the key the assignment compares them with (mt.thon_khoa: no case, diacritics, spaces or
+-- punctuation, digits kept), every run of digits zero-padded to ten so that "Thôn 2" comes before "Thôn 10".
+-- Names folded the same way as tiemnang.vietnamese.bo_dau and lower() (no diacritics, đ as d, no case). All in
+-- byte order (COLLATE "C") and with an explicit upper-to-lower map, so that every locale gives the same order.
 -- Identifier: schema.
 WITH hang AS (
     SELECT t.ma_dai_ly, t.ma_xa, t.ten_xa, t.thon, 1 AS thu_tu_danh_sach, 'tiem_nang' AS danh_sach,
@@ -23,10 +22,8 @@ WITH hang AS (
     WHERE d.tuan = %(tuan)s AND d.ma_dai_ly <> ''
 ), khoa AS (
     SELECT h.*,
-           nullif(regexp_replace(regexp_replace(regexp_replace(
-               translate(regexp_replace(normalize(h.thon, NFD), '[\u0300-\u036f]', '', 'g'),
-                         'ABCDEFGHIJKLMNOPQRSTUVWXYZĐđ', 'abcdefghijklmnopqrstuvwxyzdd'),
-               '\s+', '', 'g'), '(\d+)', '0000000000\1', 'g'), '0*(\d{10})', '\1', 'g'), '') AS thon_sap,
+           regexp_replace(regexp_replace(mt.thon_khoa(h.thon), '(\d+)', '0000000000\1', 'g'),
+                          '0*(\d{10})', '\1', 'g') AS thon_sap,
            translate(regexp_replace(normalize(h.ho_ten, NFD), '[\u0300-\u036f]', '', 'g'),
                      'ABCDEFGHIJKLMNOPQRSTUVWXYZĐđ', 'abcdefghijklmnopqrstuvwxyzdd') AS ten_sap
     FROM hang h
