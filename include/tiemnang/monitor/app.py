@@ -163,6 +163,7 @@ def create_app() -> FastAPI:
             p = pubs[ma_tinh]
             groups = queries.group_sizes(conn, ma_tinh, w, p["tuan_truoc"])
             counts = queries.quarantine_counts(conn, w, ma_tinh)
+            work = queries.collection(conn, ma_tinh, w)
         previous = f"tuần {t(p['tuan_truoc'])}" if p["tuan_truoc"] else "chưa có tuần trước"
         body = (
             render.week_selector(weeks, w.tuan, base, f"/tinh/{ma_tinh}")
@@ -176,6 +177,7 @@ def create_app() -> FastAPI:
             + "<h2>Số người tiềm năng theo nhóm</h2>"
             + (render.groups_table(groups, bool(p["tuan_truoc"])) if groups else
                '<p class="muted">Tỉnh chưa công bố tuần này.</p>')
+            + render.collection_sections(work)
             + "<h2>Dữ liệu bị cách ly theo lý do</h2>"
             + render.quarantine_table(counts, base, w.tuan, False, {})
         )
