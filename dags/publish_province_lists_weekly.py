@@ -1,10 +1,13 @@
 """
 ### publish_province_lists_weekly — airflow DAG
 
-Owner: BHXH data engineering (tiemnang). Every Friday at 13:00 Asia/Ho_Chi_Minh, publishes the lists
-of D (that Friday) into the 34 province schemas `tinh_<code>`, one atomic transaction per province
+Owner: BHXH data engineering (tiemnang). At 13:00 Asia/Ho_Chi_Minh of every publication day — each
+Friday, and each working day of the year-end daily period (14–31 December by default; the calendar is
+ref.tham_so, docs/operations.md "Publication calendar") — publishes the lists of D (that day) into the
+34 province schemas `tinh_<code>`, replacing that week's tables, one atomic transaction per province
 (mapped task: a failing province is retried alone, the others publish), then writes one Excel
-workbook per commune for collectors. First it waits until every source's ingest covering D has
+workbook per commune for collectors. `check_publication_day` skips a scheduled day the warehouse's
+calendar does not publish. Then it waits until every source's ingest covering D has
 finished (`wait_for_ingests`, read from `ops.ingest_run`), then (re)builds the lists of D when they are
 missing or stale — the files in force on D differ from those the build recorded — and refuses D when a
 source has nothing in force (no register snapshot): nothing is published. So re-running this DAG for D
@@ -12,7 +15,7 @@ is always the fix after a late delivery. Stops before publishing when a hard dat
 open on a file in force that concerns every province (register, tax authority); one on a commune's
 welfare list or a school's roster holds back that province only: the others publish, the province
 keeps last week's lists and the run fails at `summarize_publication`, naming it. A Deadline Alert fires
-if the week is not published by 16:00 of its Friday.
+if the day's publication has not finished by 16:00 of that day.
 """
 
 from datetime import timedelta
@@ -50,8 +53,16 @@ def publish_province_lists_weekly():
     def prepare_warehouse() -> dict:
         return common.prepare_warehouse()
 
+    @task
+    def check_publication_day(prepared: dict, **context) -> dict:
+        from tiemnang import config
+        from tiemnang.orchestration.cadence import check_publication_day as check
+
+        return check(config.warehouse_conninfo(), common.run_date(context), common.given_date(context),
+                     common.is_time_scheduled(context), common.WEEKLY)
+
     @task.sensor(poke_interval=common.INGEST_POKE, timeout=common.INGEST_WAIT + 2 * common.INGEST_POKE, mode="reschedule")
-    def wait_for_ingests(prepared: dict, **context) -> PokeReturnValue:
+    def wait_for_ingests(day: dict, **context) -> PokeReturnValue:
         from tiemnang import config
         from tiemnang.orchestration.weekly import await_ingests
 
@@ -107,7 +118,7 @@ def publish_province_lists_weekly():
                                                             **figures}
         return figures
 
-    gate = check_quality_gate(wait_for_ingests(prepare_warehouse()))
+    gate = check_quality_gate(wait_for_ingests(check_publication_day(prepare_warehouse())))
     provinces = list_provinces(ensure_lists_built(gate), gate)
     published = publish_province.expand(ma_tinh=provinces)
     exported = export_province.expand(published=published)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
 from tiemnang import config, runner
-from tiemnang.orchestration import common
+from tiemnang.orchestration import cadence, common
 
 EXPECTED_DAG_IDS = {
     "ingest_register_nightly",
@@ -19,6 +19,7 @@ EXPECTED_DAG_IDS = {
     "ingest_schools_nightly",
     "ingest_welfare_nightly",
     "ingest_reference_nightly",
+    "ingest_collection_nightly",
     "build_lists_nightly",
     "publish_province_lists_weekly",
 }
@@ -73,7 +74,9 @@ def test_schedules(dagbag):
     nightly = dagbag.dags["ingest_register_nightly"].timetable
     weekly = dagbag.dags["publish_province_lists_weekly"].timetable
     assert "0 1 * * *" in nightly.summary
-    assert "0 13 * * 5" in weekly.summary
+    # the publication calendar at 13:00: Fridays, and the working days of the year-end daily period
+    # (tests/dags/test_publication_timetable.py has its runs)
+    assert weekly.at == time(13, 0) and weekly.cadence == cadence.CALENDAR
     # first unpause: the ingests run at once, the publication only inside its Friday window
     assert nightly._run_immediately is True
     assert weekly._run_immediately == timedelta(hours=3)

@@ -25,6 +25,7 @@ import psycopg
 import pytest
 
 from tiemnang import config, localpg, runner
+from tiemnang.orchestration import common
 from tiemnang.orchestration.weekly import check_quality_gate
 from tiemnang.sources import registry
 from tiemnang_tools.generate import generate
@@ -171,15 +172,16 @@ def stack(tmp_path_factory, database_factory) -> Iterator[Stack]:
 
 def test_unpausing_a_fresh_deployment_publishes_nothing_before_the_data(stack):
     stack.cli("dags", "unpause", PUBLISH)
-    # the dag-processor computes the first run from the start-date policy (common.WEEKLY): the latest Friday
-    # tick only while it is less than 3 h old, else next Friday 13:00 Asia/Ho_Chi_Minh
+    # the dag-processor computes the first run from the start-date policy (common.WEEKLY, the publication
+    # calendar's timetable, deserialized through its plugin): the latest 13:00 tick of a publication day only
+    # while it is less than 3 h old, else the next publication day (a Friday; a working day of 14–31 December)
     next_run = stack.wait("the publication's next run", lambda: stack.meta(
         "SELECT next_dagrun_create_after FROM dag WHERE dag_id = %s AND NOT is_paused"
         " AND next_dagrun_create_after IS NOT NULL", (PUBLISH,)))[0][0]
     now = datetime.now(UTC)
     assert next_run > now - timedelta(hours=3)
     local = next_run.astimezone(runner_tz())
-    assert (local.weekday(), local.hour, local.minute) == (4, 13, 0)
+    assert common.WEEKLY.cadence.publishes(local.date()) and (local.hour, local.minute) == (13, 0)
     if next_run > now:
         assert stack.meta("SELECT run_id FROM dag_run WHERE dag_id = %s", (PUBLISH,)) == []
     assert stack.wh("SELECT count(*) FROM ops.publication") == [(0,)]

@@ -87,6 +87,12 @@ def test_lists_match_truth(runs, world, e2e_warehouse):
             assert diff["don_vi_no_dong"]["expected"] > 0          # revision 2's lists are there to compare
             assert is_equal(diff), f"{tuan}: {diff}"
         assert diff["the_trung"]["expected"] > 0                   # the second week has overlapping cards
+    # both kinds of the_trung were in the truth compared (as multisets, with their ids and card codes): a person
+    # with two register records, and two cards on two records of one person (CONTRACT §4.5)
+    for as_of in WEEKS:
+        rows = _read_csv(world / "truth" / "expected" / as_of / "the_trung.csv")
+        assert any(r["loai"] == "HO_SO_TRUNG" for r in rows)
+        assert any(r["loai"] == "THE_TRUNG" and ";" in r["id_nguoi"] for r in rows)
     # and equal to a truth that has ATK leads: the published list has them too
     with open(world / "truth" / "expected" / "2026-11-20" / "tiem_nang.csv", encoding="utf-8") as f:
         assert any("XA_ATK" in row["ly_do"].split(";") for row in csv.DictReader(f))

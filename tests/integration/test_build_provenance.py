@@ -165,8 +165,8 @@ def test_a_publication_waits_for_the_ingests_covering_d_then_gives_up_naming_the
     record_ingest(committed_db, "tax", D + dt.timedelta(days=5), 1)   # a later night covers D too
     record_ingest(committed_db, "schools", D - dt.timedelta(days=1), 1)  # the night before does not
     pending = ingests_pending(committed_db, D)
-    assert [p.split()[0] for p in pending] == ["reference", "schools", "welfare"]
-    assert "never" in pending[0] and "never" not in pending[1] and "never" in pending[2]
+    assert [p.split()[0] for p in pending] == ["collection", "reference", "schools", "welfare"]
+    assert "never" in pending[1] and "never" not in pending[2] and "never" in pending[3]
 
     now = dt.datetime.now(dt.UTC)
     assert await_ingests(committed_db, D, now, dt.timedelta(hours=2)) is False
@@ -178,6 +178,7 @@ def test_a_publication_waits_for_the_ingests_covering_d_then_gives_up_naming_the
 
     record_ingest(committed_db, "schools", D, 1)
     record_ingest(committed_db, "welfare", D, 1)
-    record_ingest(committed_db, "reference", D, 0)   # an optional source's ingest ran too, loading nothing
+    record_ingest(committed_db, "reference", D, 0)   # the optional sources' ingests ran too, loading nothing
+    record_ingest(committed_db, "collection", D, 0)
     assert ingests_pending(committed_db, D) == []
     assert await_ingests(committed_db, D, now - dt.timedelta(hours=3), dt.timedelta(hours=2)) is True

@@ -52,7 +52,7 @@ def test_a_column_added_to_the_catalogue_reaches_every_existing_province(wh, tmp
     marker = '    { name = "khoa_nguoi", type = "text", not_null = true,'
     assert text.count(marker) == 1
     grown = tmp_path / "catalogue.toml"
-    grown.write_text(text.replace(marker, '    { name = "ma_dai_ly", type = "text", comment = "Mã đại lý thu được giao" },\n'
+    grown.write_text(text.replace(marker, '    { name = "cot_moi", type = "text", comment = "Cột mới thêm vào" },\n'
                                   + marker), encoding="utf-8")
     for ma_tinh in ("79", "01"):   # rows already there: the new column comes nullable
         wh.execute(sql.SQL("INSERT INTO {} (tuan, ngay_tham_chieu, ma_xa, nhom, ly_do, nguon, khoa_nguoi)"
@@ -60,12 +60,12 @@ def test_a_column_added_to_the_catalogue_reaches_every_existing_province(wh, tmp
             sql.Identifier(schemas.schema_name(ma_tinh), "tiem_nang_lich_su")))
     schemas.ensure_province_schemas(wh, catalogue.load(grown))
 
-    assert ("ma_dai_ly", "text", False, None) in _columns(wh, "lists")["tiem_nang"]
+    assert ("cot_moi", "text", False, None) in _columns(wh, "lists")["tiem_nang"]
     for ma_tinh in geography.provinces():
         found = _columns(wh, schemas.schema_name(ma_tinh))
         for table in ("tiem_nang", "tiem_nang_lich_su"):
-            assert ("ma_dai_ly", "text", False, "Mã đại lý thu được giao") in found[table], (ma_tinh, table)
-    rows = wh.execute("SELECT ma_dai_ly FROM tinh_79.tiem_nang_lich_su").fetchall()
+            assert ("cot_moi", "text", False, "Cột mới thêm vào") in found[table], (ma_tinh, table)
+    rows = wh.execute("SELECT cot_moi FROM tinh_79.tiem_nang_lich_su").fetchall()
     assert rows == [(None,)]
 
 

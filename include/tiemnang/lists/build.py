@@ -1,5 +1,5 @@
-"""Build the lists of one D (lists.tiem_nang, don_vi_tiem_nang, den_han_dong, the_trung, don_vi_no_dong)
-and ops.unplaced."""
+"""Build the lists of one D (lists.tiem_nang, don_vi_tiem_nang, den_han_dong, the_trung, don_vi_no_dong,
+loai_tru, the agents of tiem_nang and den_han_dong) and ops.unplaced."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from tiemnang import db
 
 log = logging.getLogger(__name__)
 
-# Work tables first (register persons, coverage), then one file per source of leads, then the lists.
+# Work tables first (register persons, coverage, field results), then one file per source of leads, then the
+# lists; the assignment last (it reads both lists and theo_doi, the follow-up of last week's persons).
 STEPS = (
     "lists/work_register",
     "lists/work_coverage",
+    "lists/work_results",
     "lists/leads_wage_earners",
     "lists/leads_household_businesses",
     "lists/leads_welfare",
@@ -30,6 +32,7 @@ STEPS = (
     "lists/the_trung",
     "lists/don_vi_no_dong",
     "lists/theo_doi",
+    "lists/phan_cong",
 )
 
 

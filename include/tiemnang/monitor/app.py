@@ -112,6 +112,7 @@ def create_app() -> FastAPI:
             dq = queries.dq_results(conn, w)
             gate = queries.gate_decisions(conn, w)
             ignored = queries.landing_ignored(conn)
+            the_trung_pairs = queries.the_trung_pairs(conn, w)
         names = {p["ma_tinh"]: p["ten_tinh"] for p in pubs}
         q_by_province: dict[str, int] = {}
         for c in counts:
@@ -139,6 +140,8 @@ def create_app() -> FastAPI:
             '<th class="n">So với tuần trước</th><th class="n">Đơn vị tiềm năng</th><th class="n">Đến hạn đóng</th>'
             '<th class="n">Thẻ, hồ sơ trùng</th><th class="n">Đơn vị nợ đóng</th>'
             '<th class="n">Dòng cách ly</th><th>Công bố</th></tr>' + "".join(rows) + "</table>"
+            + "<h2>Thẻ BHYT trùng theo tỉnh và cặp mã đối tượng (nơi ngân sách có thể đóng hai lần)</h2>"
+            + render.the_trung_pairs_table(the_trung_pairs)
             + "<h2>Cổng chất lượng (dòng và tệp bị cách ly không giữ tỉnh nào lại)</h2>" + render.gate_table(gate)
             + "<h2>Dữ liệu bị cách ly theo lý do (các tệp giao trong tuần)</h2>"
             + render.quarantine_table(counts, base, w.tuan, True, names)
@@ -160,6 +163,7 @@ def create_app() -> FastAPI:
             p = pubs[ma_tinh]
             groups = queries.group_sizes(conn, ma_tinh, w, p["tuan_truoc"])
             counts = queries.quarantine_counts(conn, w, ma_tinh)
+            work = queries.collection(conn, ma_tinh, w)
         previous = f"tuần {t(p['tuan_truoc'])}" if p["tuan_truoc"] else "chưa có tuần trước"
         body = (
             render.week_selector(weeks, w.tuan, base, f"/tinh/{ma_tinh}")
@@ -173,6 +177,7 @@ def create_app() -> FastAPI:
             + "<h2>Số người tiềm năng theo nhóm</h2>"
             + (render.groups_table(groups, bool(p["tuan_truoc"])) if groups else
                '<p class="muted">Tỉnh chưa công bố tuần này.</p>')
+            + render.collection_sections(work)
             + "<h2>Dữ liệu bị cách ly theo lý do</h2>"
             + render.quarantine_table(counts, base, w.tuan, False, {})
         )

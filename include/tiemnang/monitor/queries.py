@@ -69,6 +69,22 @@ def group_sizes(conn: psycopg.Connection, ma_tinh: str, w: Week, tuan_truoc: str
     return out
 
 
+def collection(conn: psycopg.Connection, ma_tinh: str, w: Week) -> dict[str, list[dict]]:
+    """One province's collection work of week `w` (CONTRACT §4.7, §4.8): rows without an agent per commune,
+    progress against the targets (this week, and each published week of its year), results per agent."""
+    idents = {"schema": schemas.schema_name(ma_tinh)}
+    shapes = {
+        "chua_giao": ("monitor/unassigned", ("ma_xa", "ten_xa", "so_tiem_nang", "tiem_nang_chua_giao", "so_den_han",
+                                             "den_han_chua_giao")),
+        "tien_do": ("monitor/tien_do", ("ma_xa", "ten_xa", "nhom", "chi_tieu", "da_dat", "ty_le", "nam")),
+        "tien_do_tuan": ("monitor/tien_do_tuan", ("tuan", "chi_tieu", "da_dat")),
+        "dai_ly": ("monitor/tien_do_dai_ly", ("ma_dai_ly", "ten_dai_ly", "ma_xa", "ten_xa", "so_duoc_giao",
+                                              "so_co_ket_qua", "so_da_tham_gia")),
+    }
+    return {key: [dict(zip(cols, row, strict=True)) for row in db.fetch(conn, name, {"tuan": w.tuan}, idents)]
+            for key, (name, cols) in shapes.items()}
+
+
 def quarantine_counts(conn: psycopg.Connection, w: Week, ma_tinh: str | None = None) -> list[dict]:
     """Quarantine entries of the week's deliveries by province ('' = not known) and reason."""
     db.run(conn, "monitor/quarantine_scope")
@@ -135,3 +151,11 @@ def masked_identity(raw: dict | None) -> dict:
             birth_year = years[0] if years else None
     commune = next((str(raw[k]) for k in _COMMUNE_KEYS if raw.get(k)), None)
     return {"ma_dinh_danh": ids, "nam_sinh": birth_year, "ma_xa": commune}
+
+
+def the_trung_pairs(conn: psycopg.Connection, w: Week) -> list[dict]:
+    """Overlapping BHYT cards of the week per published province and object-code pair, with how many pairs hold a
+    state-paid or state-supported card (lists.the_trung_theo_cap)."""
+    cols = ("ma_tinh", "ten_tinh", "cap_doi_tuong", "ten_1", "ten_2", "so_cap", "so_nguoi", "so_cap_ngan_sach")
+    return [dict(zip(cols, row, strict=True))
+            for row in db.fetch(conn, "monitor/the_trung_pairs", {"tuan": w.tuan, "d": w.ngay_tham_chieu})]

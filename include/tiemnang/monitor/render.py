@@ -210,3 +210,164 @@ def publication_cell(p: dict) -> str:
     if p.get("published_at"):
         return f'<span class="ok">Đã công bố</span> <span class="muted">{p["published_at"]:%d/%m/%Y %H:%M}</span>'
     return '<span class="bad">Chưa công bố</span>'
+
+
+def the_trung_pairs_table(pairs: list[dict]) -> str:
+    """Overlapping BHYT cards per province and pair of object codes: where the state pays twice."""
+    if not pairs:
+        return '<p class="muted">Không có thẻ BHYT trùng trong các tỉnh đã công bố tuần này.</p>'
+    rows = []
+    for p in pairs:
+        names = "; ".join(n for n in (p["ten_1"], p["ten_2"]) if n)
+        rows.append(f'<tr><td>{t(p["ma_tinh"])}</td><td>{t(p["ten_tinh"])}</td>'
+                    f'<td title="{t(names)}">{t(p["cap_doi_tuong"].replace("+", " + "))}</td>'
+                    f'<td class="muted">{t(names)}</td><td class="n">{num(p["so_cap"])}</td>'
+                    f'<td class="n">{num(p["so_nguoi"])}</td><td class="n">{num(p["so_cap_ngan_sach"])}</td></tr>')
+    # a person with three cards is in several pairs: persons are not added up over the rows
+    total = {k: sum(p[k] for p in pairs) for k in ("so_cap", "so_cap_ngan_sach")}
+    rows.append(f'<tr><th colspan="4">Tổng cộng</th><th class="n">{num(total["so_cap"])}</th><th></th>'
+                f'<th class="n">{num(total["so_cap_ngan_sach"])}</th></tr>')
+    return ('<table><tr><th>Mã</th><th>Tỉnh, thành phố</th><th>Cặp mã đối tượng</th><th>Đối tượng</th>'
+            '<th class="n">Số cặp thẻ trùng</th><th class="n">Số người</th>'
+            '<th class="n">Trong đó có thẻ do ngân sách nhà nước đóng hoặc hỗ trợ</th></tr>'
+            + "".join(rows) + "</table>")
+
+
+# ---------------------------------------------------------------- collection agents and targets (issue #17)
+def pct(part, whole) -> str:
+    """`part / whole` as Vietnamese write a percentage (45,2 %); a dash without a whole."""
+    if part is None or not whole:
+        return "—"
+    return f"{100 * float(part) / float(whole):.1f}".replace(".", ",") + " %"
+
+
+def collection_sections(c: dict[str, list[dict]]) -> str:
+    """The province page's sections on agents and targets: unassigned rows, progress, results per agent."""
+    return ("<h2>Dòng chưa giao cho đại lý thu</h2>" + unassigned_table(c["chua_giao"])
+            + "<h2>Tiến độ so với chỉ tiêu năm</h2>" + progress_section(c["tien_do"], c["tien_do_tuan"])
+            + "<h2>Kết quả của đại lý thu</h2>" + agents_table(c["dai_ly"]))
+
+
+def unassigned_table(communes: list[dict]) -> str:
+    """Per commune: the list rows no agent serves (CONTRACT §4.7), the communes with most of them first."""
+    if not communes:
+        return '<p class="muted">Tỉnh chưa có danh sách tuần này.</p>'
+    for e in communes:
+        e["chua_giao"] = e["tiem_nang_chua_giao"] + e["den_han_chua_giao"]
+        e["so_dong"] = e["so_tiem_nang"] + e["so_den_han"]
+    total = sum(e["so_dong"] for e in communes)
+    open_rows = sum(e["chua_giao"] for e in communes)
+    short = sorted((e for e in communes if e["chua_giao"]), key=lambda e: (-e["chua_giao"], e["ma_xa"]))
+    if not short:
+        return f'<p class="ok">Tất cả {num(total)} dòng của hai danh sách đã được giao cho đại lý thu.</p>'
+    rows = [f'<tr><td>{t(e["ma_xa"] or "—")}</td><td>{t(e["ten_xa"] or "Chưa xác định xã")}</td>'
+            f'<td class="n">{num(e["tiem_nang_chua_giao"])}</td><td class="n">{num(e["den_han_chua_giao"])}</td>'
+            f'<td class="n"><b>{num(e["chua_giao"])}</b></td><td class="n">{num(e["so_dong"])}</td>'
+            f'<td class="n">{pct(e["chua_giao"], e["so_dong"])}</td></tr>' for e in short]
+    return (f'<p class="warn">Chưa giao: <b>{num(open_rows)}</b> trong {num(total)} dòng '
+            f"({pct(open_rows, total)}), ở {num(len(short))}/{num(len(communes))} xã, phường — "
+            "chưa có đại lý thu nào phụ trách địa bàn (xã hoặc thôn) của các dòng này.</p>"
+            '<table><tr><th>Mã xã</th><th>Xã, phường</th><th class="n">Tiềm năng chưa giao</th>'
+            '<th class="n">Đến hạn đóng chưa giao</th><th class="n">Tổng chưa giao</th>'
+            '<th class="n">Tổng số dòng</th><th class="n">Tỷ lệ chưa giao</th></tr>' + "".join(rows) + "</table>")
+
+
+def _ty_le(value) -> str:
+    return "—" if value is None else f"{100 * float(value):.1f}".replace(".", ",") + " %"
+
+
+def progress_section(rows: list[dict], weeks: list[dict]) -> str:
+    """`tien_do` of the week (CONTRACT §4.8): totals by group, the year's chart, the communes in detail."""
+    if not rows:
+        return '<p class="muted">Chưa có số liệu tiến độ tuần này (chưa giao chỉ tiêu hoặc tỉnh chưa công bố).</p>'
+    by_group: dict[str, dict] = {}
+    for r in rows:
+        g = by_group.setdefault(r["nhom"], {"chi_tieu": None, "da_dat": 0})
+        g["da_dat"] += r["da_dat"]
+        if r["chi_tieu"] is not None:
+            g["chi_tieu"] = (g["chi_tieu"] or 0) + r["chi_tieu"]
+    order = [g for g in GROUP_LABELS if g in by_group] + sorted(set(by_group) - set(GROUP_LABELS))
+    lines = [f'<tr><td>{t(GROUP_LABELS.get(g, g))} <span class="muted">({t(g)})</span></td>'
+             f'<td class="n">{num(by_group[g]["chi_tieu"])}</td><td class="n">{num(by_group[g]["da_dat"])}</td>'
+             f'<td class="n">{pct(by_group[g]["da_dat"], by_group[g]["chi_tieu"])}</td></tr>' for g in order]
+    targets = [g["chi_tieu"] for g in by_group.values() if g["chi_tieu"] is not None]
+    chi_tieu = sum(targets) if targets else None
+    da_dat = sum(g["da_dat"] for g in by_group.values())
+    lines.append(f'<tr><th>Tổng cộng</th><th class="n">{num(chi_tieu)}</th><th class="n">{num(da_dat)}</th>'
+                 f'<th class="n">{pct(da_dat, chi_tieu)}</th></tr>')
+    detail = [f'<tr><td>{t(r["ma_xa"])}</td><td>{t(r["ten_xa"] or "")}</td><td>{t(GROUP_LABELS.get(r["nhom"], r["nhom"]))}'
+              f'</td><td class="n">{num(r["chi_tieu"])}</td><td class="n">{num(r["da_dat"])}</td>'
+              f'<td class="n">{_ty_le(r["ty_le"])}</td></tr>' for r in rows]
+    head = ('<th class="n">Chỉ tiêu năm</th><th class="n">Đã đạt (cộng dồn)</th><th class="n">Tỷ lệ đạt</th>')
+    return (f"<p>Năm {rows[0]['nam']}: đã đạt <b>{num(da_dat)}</b> người tham gia mới so với chỉ tiêu "
+            f"<b>{num(chi_tieu)}</b> ({pct(da_dat, chi_tieu)}).</p>"
+            f"<table><tr><th>Nhóm đối tượng</th>{head}</tr>" + "".join(lines) + "</table>"
+            + progress_chart(weeks, f"Đã đạt so với chỉ tiêu qua các tuần năm {rows[0]['nam']}")
+            + f"<details><summary>Chi tiết theo xã, phường và nhóm ({num(len(rows))} dòng)</summary>"
+            f"<table><tr><th>Mã xã</th><th>Xã, phường</th><th>Nhóm đối tượng</th>{head}</tr>"
+            + "".join(detail) + "</table></details>")
+
+
+def progress_chart(weeks: list[dict], title: str) -> str:
+    """Bars of `da_dat` per published week of the year against a step line of the year's target, inline SVG."""
+    if not weeks:
+        return ""
+    left, plot_w, plot_h, top_pad, bottom = 70, 640, 180, 12, 46
+    top = max([w["da_dat"] or 0 for w in weeks] + [w["chi_tieu"] or 0 for w in weeks] + [1])
+    slot = plot_w / len(weeks)
+    bar = max(2.0, slot * 0.6)
+
+    def y(value) -> float:
+        return round(top_pad + plot_h * (1 - value / top), 1)
+
+    height = top_pad + plot_h + bottom
+    parts = [f'<svg role="img" aria-label="{t(title)}" width="{left + plot_w + 20}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{t(title)}</title>']
+    for value in (0, top / 2, top):
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="#e2e8f0"/>'
+                     f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end">{num(value)}</text>')
+    every = max(1, -(-len(weeks) // 12))
+    path: list[str] = []
+    for i, w in enumerate(weeks):
+        x0 = left + i * slot
+        value = w["da_dat"] or 0
+        parts.append(f'<rect x="{round(x0 + (slot - bar) / 2, 1)}" y="{y(value)}" width="{round(bar, 1)}" '
+                     f'height="{round(plot_h + top_pad - y(value), 1)}" fill="#2b6cb0">'
+                     f'<title>{t(w["tuan"])}: đã đạt {num(value)}, chỉ tiêu {num(w["chi_tieu"])}</title></rect>')
+        if w["chi_tieu"] is None:
+            path.append("")
+        else:
+            start = "L" if path and path[-1] else "M"
+            path.append(f'{start}{round(x0, 1)} {y(w["chi_tieu"])} H{round(x0 + slot, 1)}')
+        if i % every == 0 or i == len(weeks) - 1:
+            parts.append(f'<text x="{round(x0 + slot / 2, 1)}" y="{top_pad + plot_h + 16}" text-anchor="middle">'
+                         f'{t(w["tuan"][-3:])}</text>')
+    if any(path):
+        parts.append(f'<path d="{" ".join(p for p in path if p)}" fill="none" stroke="#dd6b20" stroke-width="2">'
+                     "<title>Chỉ tiêu năm</title></path>")
+    legend_y = height - 8
+    parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="12" height="9" fill="#2b6cb0"/>'
+                 f'<text x="{left + 16}" y="{legend_y}">Đã đạt (cộng dồn)</text>'
+                 f'<line x1="{left + 150}" x2="{left + 166}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+                 f'stroke="#dd6b20" stroke-width="2"/><text x="{left + 170}" y="{legend_y}">Chỉ tiêu năm</text></svg>')
+    return "".join(parts)
+
+
+def agents_table(rows: list[dict]) -> str:
+    """`tien_do_dai_ly` of the week (CONTRACT §4.8): per agent and commune."""
+    if not rows:
+        return '<p class="muted">Chưa có đại lý thu nào được giao dòng tuần này.</p>'
+    lines = [f'<tr><td>{t(r["ma_dai_ly"])}</td><td>{t(r["ten_dai_ly"] or "")}</td>'
+             f'<td>{t(r["ten_xa"] or "")} <span class="muted">({t(r["ma_xa"])})</span></td>'
+             f'<td class="n">{num(r["so_duoc_giao"])}</td><td class="n">{num(r["so_co_ket_qua"])}</td>'
+             f'<td class="n">{pct(r["so_co_ket_qua"], r["so_duoc_giao"])}</td>'
+             f'<td class="n">{num(r["so_da_tham_gia"])}</td></tr>' for r in rows]
+    total = {k: sum(r[k] for r in rows) for k in ("so_duoc_giao", "so_co_ket_qua", "so_da_tham_gia")}
+    agents = len({r["ma_dai_ly"] for r in rows})
+    lines.append(f'<tr><th colspan="3">Tổng cộng ({num(agents)} đại lý thu)</th>'
+                 f'<th class="n">{num(total["so_duoc_giao"])}</th><th class="n">{num(total["so_co_ket_qua"])}</th>'
+                 f'<th class="n">{pct(total["so_co_ket_qua"], total["so_duoc_giao"])}</th>'
+                 f'<th class="n">{num(total["so_da_tham_gia"])}</th></tr>')
+    return ('<table><tr><th>Mã đại lý</th><th>Tên đại lý thu</th><th>Xã, phường</th><th class="n">Được giao</th>'
+            '<th class="n">Có kết quả (30 ngày)</th><th class="n">Tỷ lệ có kết quả</th>'
+            '<th class="n">Đã tham gia (giao tuần trước)</th></tr>' + "".join(lines) + "</table>")

@@ -1,9 +1,9 @@
 """Failure, retry and deadline alerts, in one place: what failed, where, and what to do, in a line a person reads.
 
-`TiemnangNotifier` is every task's on_failure_callback and on_retry_callback and the weekly Deadline Alert's
-callback. It logs one short line and records the alert in `ops.alert` of the warehouse (unless
-TIEMNANG_ALERTS_TABLE=off), where the monitoring page, a mail job or a webhook relay of the IT centre can
-pick it up. It never raises: an alert that cannot be stored is logged, and the task's own outcome stands.
+`TiemnangNotifier` is every task's on_failure_callback and on_retry_callback and the publication's Deadline
+Alert's callback (16:00 of every publication day). It logs one short line and records the alert in `ops.alert`
+of the warehouse (unless TIEMNANG_ALERTS_TABLE=off), where the monitoring page, a mail job or a webhook relay of
+the IT centre can pick it up. It never raises: an alert that cannot be stored is logged, and the task's own outcome stands.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from airflow.sdk import BaseNotifier
+
+from tiemnang.orchestration import cadence
 
 log = logging.getLogger("tiemnang.alerts")
 
@@ -57,9 +60,12 @@ def describe(kind: str, context: Mapping) -> dict[str, Any]:
     run_id = getattr(ti, "run_id", None) or run.get("run_id")
     as_of = params.get("as_of")
     if kind == "deadline":
+        as_of = as_of or publication_day(run.get("logical_date"))
+        which = {cadence.DAILY: "daily publication", cadence.WEEKLY: "weekly publication"}.get(
+            cadence.CALENDAR.kind(date.fromisoformat(as_of)) if as_of else None, "publication")
         message = (f"TIEMNANG DEADLINE MISSED: {dag_id} run {run_id} (logical date {run.get('logical_date')}) "
-                   "not finished by 16:00 Asia/Ho_Chi_Minh; provinces still see last week's lists. "
-                   "See docs/operations.md#alerts-and-what-to-do.")
+                   f"for D={as_of or '?'} ({which}) not finished by 16:00 Asia/Ho_Chi_Minh of that day; provinces "
+                   "still see their previous publication. See docs/operations.md#alerts-and-what-to-do.")
     else:
         error = context.get("exception")
         map_index = getattr(ti, "map_index", -1)
@@ -69,6 +75,19 @@ def describe(kind: str, context: Mapping) -> dict[str, Any]:
                    + (f"{type(error).__name__}: {error}" if error else "unknown error"))
     return {"loai": kind, "dag_id": dag_id, "task_id": task_id, "run_id": run_id, "d": as_of,
             "message": message[:2000]}
+
+
+def publication_day(logical_date: Any) -> str | None:
+    """The local day (Asia/Ho_Chi_Minh) of a run's logical date, ISO: the D of a scheduled publication, whose
+    13:00 tick the 16:00 deadline counts from. None for a run without a logical date."""
+    if not logical_date:
+        return None
+    import pendulum
+
+    from tiemnang import config
+
+    moment = pendulum.parse(logical_date) if isinstance(logical_date, str) else pendulum.instance(logical_date)
+    return moment.in_timezone(config.TIMEZONE).date().isoformat()
 
 
 def record(alert: Mapping[str, Any]) -> bool:

@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import pendulum
@@ -13,7 +14,7 @@ from airflow.sdk import Param
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from tiemnang import config
-from tiemnang.orchestration import alerts
+from tiemnang.orchestration import alerts, cadence
 from tiemnang.sources import registry
 
 log = logging.getLogger(__name__)
@@ -21,15 +22,17 @@ log = logging.getLogger(__name__)
 TZ = pendulum.timezone(config.TIMEZONE)
 OWNER = "bhxh-data-engineering"
 TAGS = frozenset({"tiemnang", "ingest", "build", "publish", "nightly", "weekly", *registry.NAMES})
-FRIDAY = 4
 
 # Start-date policy: no start_date, catchup off. On the first unpause of a fresh deployment the ingests run
 # the latest 01:00 tick at once (loading is idempotent and is what the lists need first); the publication
-# runs the latest Friday 13:00 tick only while it is still inside its window (< 3 h old, before 16:00),
-# else it waits for next Friday — and any publication run waits for the ingests of its D before building
+# runs its latest 13:00 tick only while it is still inside its window (< 3 h old, before 16:00), else it
+# waits for the next publication day — and any publication run waits for the ingests of its D before building
 # (docs/operations.md "What runs when"). Once a DAG has runs, catchup=False runs its latest missed tick.
 NIGHTLY = CronTriggerTimetable("0 1 * * *", timezone=TZ, run_immediately=True)
-WEEKLY = CronTriggerTimetable("0 13 * * 5", timezone=TZ, run_immediately=timedelta(hours=3))
+# 13:00 on the days of the publication calendar (cadence.CALENDAR: Fridays, and the working days of 14–31
+# December); the run's first task checks the day against the warehouse's calendar (ref.tham_so, migration 0021).
+WEEKLY = cadence.PublicationTimetable(cadence.CALENDAR, at=dt_time(13, 0), timezone=TZ,
+                                      run_immediately=timedelta(hours=3))
 
 # The pool the 34 mapped publication and export tasks share; its size (TIEMNANG_PUBLISH_SLOTS) is set by
 # `tiemnang setup` and the compose deployment's airflow-init (runner.ensure_pool), not by the DAG.
@@ -76,13 +79,23 @@ def reference_date(context: Mapping) -> date:
 
 
 def publication_date(context: Mapping) -> date:
-    """D of a weekly publication: the `as_of` param, else the Friday of its tick (the latest on or before
-    the run's date, so a manual run never publishes a week whose deliveries are still to come)."""
+    """D of a publication: the `as_of` param, else the publication day of its tick — the latest publication
+    day of the calendar (a Friday; a working day in the year-end daily period) on or before the run's date, so a
+    manual run never publishes a day whose deliveries are still to come. `check_publication_day` has checked
+    that day against the warehouse's calendar first."""
+    return given_date(context) or WEEKLY.cadence.latest_on_or_before(run_date(context))
+
+
+def given_date(context: Mapping) -> date | None:
+    """The run's `as_of` param as a date; None when the run was not given one."""
     as_of = (context.get("params") or {}).get("as_of")
-    if as_of:
-        return date.fromisoformat(str(as_of))
-    d = run_date(context)
-    return d - timedelta(days=(d.weekday() - FRIDAY) % 7)
+    return date.fromisoformat(str(as_of)) if as_of else None
+
+
+def is_time_scheduled(context: Mapping) -> bool:
+    """A run the timetable made (scheduled, or a backfill of its ticks), not a manual or asset-triggered one."""
+    run_type = getattr(context.get("dag_run"), "run_type", None)
+    return str(getattr(run_type, "value", run_type)) in ("scheduled", "backfill")
 
 
 def event_dates(context: Mapping) -> list[date]:

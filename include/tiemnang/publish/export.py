@@ -1,14 +1,17 @@
-"""Workbooks for commune collectors: one .xlsx per commune and week, headers modelled on forms D03-TS/D05-TS."""
+"""Workbooks for collectors: one .xlsx per commune and week (headers modelled on forms D03-TS/D05-TS), and one per
+collection agent and week whose filled-in copy is a `collection/…/ket_qua/` result file (CONTRACT §2.6, §5)."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import grp
+import hashlib
 import itertools
 import logging
 import operator
 import os
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -50,8 +53,33 @@ SHEETS = {
 }
 
 
+# The agent workbook (CONTRACT §5): the result columns of §2.6 (their titles are what the ket_qua reader matches,
+# ignoring case and diacritics) with what an agent needs at the door in between; the reader ignores the others.
+AGENT_FOLDER = "dai_ly"
+AGENT_TITLE = "DANH SÁCH NGƯỜI CẦN VẬN ĐỘNG THAM GIA BHXH, BHYT GIAO CHO ĐẠI LÝ THU"
+AGENT_COLUMNS = [
+    ("STT", 6), ("Mã đại lý", 11), ("Họ và tên", 26), ("Ngày sinh", 11), ("Giới tính", 8),
+    ("Số định danh cá nhân", 15), ("Mã số BHXH", 13), ("Mã xã", 8), ("Thôn/Tổ dân phố", 18), ("Danh sách", 13),
+    ("Nhóm/Loại", 34), ("Hạn đóng", 11), ("Số tiền phải đóng (đồng)", 13), ("Kết quả gần nhất", 22),
+    ("Kết quả", 17), ("Ngày", 12), ("Ghi chú", 28)]
+KET_QUA_COL, NGAY_COL = 14, 15
+DANH_SACH = {"tiem_nang": "Tiềm năng", "den_han_dong": "Đến hạn đóng"}
+# The result codes of CONTRACT §2.6 in its order (ref.ket_qua holds the same codes and the exclusion rule of §4.7),
+# each with what it means for the person's place on the lists: the legend of the agent workbook.
+KET_QUA = {
+    "DA_LIEN_HE": "Đã liên hệ, tư vấn (người vẫn ở trong danh sách)",
+    "HEN_THAM_GIA": "Hẹn sẽ tham gia (vẫn ở trong danh sách đến khi tham gia)",
+    "TU_CHOI": "Từ chối tham gia (vẫn ở trong danh sách)",
+    "KHONG_TIM_THAY": "Không tìm thấy tại địa chỉ (không đưa vào danh sách trong 180 ngày)",
+    "CHUYEN_DI": "Đã chuyển đi nơi khác (không đưa vào danh sách trong 180 ngày)",
+    "DA_MAT": "Đã mất (không đưa vào danh sách nữa)",
+}
+_SAFE_NAME = re.compile(r"[0-9A-Za-z_-]+")
+
+
 def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path) -> list[Path]:
-    """Write `<out_dir>/<tuan>/<ma_tinh>/<ma_xa>.xlsx` for every commune with rows in the week; returns the paths."""
+    """Write `<out_dir>/<tuan>/<ma_tinh>/<ma_xa>.xlsx` for every commune with rows in the week, and
+    `<out_dir>/<tuan>/<ma_tinh>/dai_ly/<ma_dai_ly>.xlsx` for every agent with rows assigned; returns the paths."""
     idents = {"schema": schema_name(ma_tinh)}
     target = private_folder(Path(out_dir), tuan, ma_tinh)
     ten_tinh = geography.provinces().get(ma_tinh, ma_tinh)
@@ -71,8 +99,132 @@ def export_province(conninfo: str | None, ma_tinh: str, tuan: str, out_dir: Path
             paths.append(path)
         for rows in sheets.values():
             rows.close()
-    log.info("exported %d commune workbooks for province %s, week %s", len(paths), ma_tinh, tuan)
+        agents = _export_agents(conn, idents, tuan, Path(out_dir), ma_tinh, ten_tinh)
+    log.info("exported %d commune and %d agent workbooks for province %s, week %s", len(paths), len(agents),
+             ma_tinh, tuan)
+    return paths + agents
+
+
+def _export_agents(conn, idents: dict[str, str], tuan: str, out_dir: Path, ma_tinh: str, ten_tinh: str) -> list[Path]:
+    """One workbook per agent with rows of the week, read agent by agent from one ordered query (one agent's rows
+    in memory at a time, as one commune's for the commune workbooks).
+
+    An agent's workbook of an earlier export of this week that no longer has rows is removed: it would hand the
+    agent persons now assigned to someone else.
+    """
+    names = dict(db.fetch(conn, "publish/export_agent_names", {"tuan": tuan}, idents))
+    folder = out_dir / tuan / ma_tinh / AGENT_FOLDER
+    paths: list[Path] = []
+    with conn.cursor(name="export_agents") as cursor:
+        cursor.itersize = 5000
+        cursor.execute(db.render(conn, "publish/export_agent_rows", idents), {"tuan": tuan})
+        for ma_dai_ly, rows in itertools.groupby(cursor, key=operator.itemgetter(0)):
+            if not paths:
+                folder = private_folder(out_dir, tuan, ma_tinh, AGENT_FOLDER)
+            path = folder / f"{agent_file_name(ma_dai_ly)}.xlsx"
+            with _collector_paused():
+                _agent_workbook(path, ten_tinh, tuan, ma_dai_ly, names.get(ma_dai_ly), rows)
+            paths.append(path)
+    if folder.is_dir():
+        written = set(paths)
+        for old in folder.glob("*.xlsx"):
+            if old not in written:
+                old.unlink()
+                log.info("removed %s: the agent has no rows in week %s any more", old, tuan)
     return paths
+
+
+def agent_file_name(ma_dai_ly: str) -> str:
+    """The code itself when it is a safe file name; else its safe characters and a digest of the code (a code
+    comes from a delivered file: it must never name a path outside the folder, nor two agents one file)."""
+    if _SAFE_NAME.fullmatch(ma_dai_ly):
+        return ma_dai_ly
+    safe = re.sub(r"[^0-9A-Za-z_-]+", "_", ma_dai_ly).strip("_")[:40]
+    return f"{safe}_{hashlib.sha256(ma_dai_ly.encode()).hexdigest()[:10]}"
+
+
+def _agent_workbook(path: Path, ten_tinh: str, tuan: str, ma_dai_ly: str, ten_dai_ly: str | None, rows) -> None:
+    import xlsxwriter
+
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    with private_file(path) as fh, xlsxwriter.Workbook(fh, options) as book:
+        styles = _styles(book)
+        ws = book.add_worksheet("Danh sách vận động")
+        last = len(AGENT_COLUMNS) - 1
+        ws.write(0, 0, "BẢO HIỂM XÃ HỘI VIỆT NAM", styles["agency"])
+        ws.write(1, 0, f"BẢO HIỂM XÃ HỘI {ten_tinh.upper()}", styles["agency"])
+        ws.merge_range(3, 0, 3, last, AGENT_TITLE, styles["title"])
+        agent = f"Đại lý thu: {ten_dai_ly} (mã {ma_dai_ly})" if ten_dai_ly else f"Đại lý thu: mã {ma_dai_ly}"
+        legend = ['Cách ghi: ở cột "Kết quả" chọn một mã trong danh sách; ở cột "Ngày" ghi ngày gặp (dd/mm/yyyy); '
+                  "gửi lại tệp này cho cơ quan BHXH."]
+        legend += [f"{code}: {meaning}" for code, meaning in KET_QUA.items()]
+        for i, text in enumerate(legend):
+            ws.merge_range(7 + i, 0, 7 + i, last, text, styles["legend"])
+        header_row = 8 + len(legend)
+        for col, (text, width) in enumerate(AGENT_COLUMNS):
+            ws.set_column(col, col, width)
+            ws.write(header_row, col, text, styles["header"])
+            ws.write(header_row + 1, col, col + 1, styles["number"])
+        ws.set_row(header_row, 32)
+        ws.freeze_panes(header_row + 2, 3)
+        ws.repeat_rows(header_row, header_row + 1)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        communes: dict[str, str] = {}
+        n, ngay = 0, None
+        for n, row in enumerate(rows, start=1):
+            communes.setdefault(row[1], row[2])
+            ngay = row[-1]
+            _agent_row(ws, styles, header_row + 1 + n, n, row[:-1])
+        first, end = header_row + 2, header_row + 1 + n
+        ws.merge_range(4, 0, 4, last, f"{agent}; địa bàn: " + ", ".join(
+            f"{ten or ma} ({ma})" for ma, ten in communes.items() if ma), styles["sub"])
+        ws.merge_range(5, 0, 5, last, f"Tuần {tuan}, ngày tham chiếu {ngay:%d/%m/%Y}; {n} dòng", styles["sub"])
+        if n:
+            ws.autofilter(header_row, 0, end, last)
+            ws.data_validation(first, KET_QUA_COL, end, KET_QUA_COL, {
+                "validate": "list", "source": list(KET_QUA), "input_title": "Kết quả",
+                "input_message": "Chọn một mã: " + ", ".join(KET_QUA) + ".",
+                "error_title": "Mã kết quả không đúng", "error_message": "Chỉ chọn một trong các mã của danh sách."})
+            ws.data_validation(first, NGAY_COL, end, NGAY_COL, {
+                "validate": "any", "input_title": "Ngày", "input_message": "Ngày gặp, dạng dd/mm/yyyy."})
+        foot = end + 2
+        ws.write(foot, 1, f"Tổng số: {n}", styles["agency"])
+        ws.write(foot + 1, last - 2, "Ngày ….. tháng ….. năm ……", styles["sub"])
+        ws.write(foot + 2, 2, "Cán bộ BHXH", styles["sign"])
+        ws.write(foot + 2, last - 2, "Đại lý thu (ký, ghi rõ họ tên)", styles["sign"])
+
+
+def _agent_row(ws, styles, r: int, stt: int, row: tuple) -> None:
+    (ma_dai_ly, ma_xa, _ten_xa, ho_ten, ngay_sinh, gioi_tinh, so_ddcn, ma_so_bhxh, thon, danh_sach, nhom_loai,
+     han_dong, so_tien, ket_qua, ngay_ket_qua) = row
+    cell, day = styles["cell"], styles["date"]
+    if danh_sach == "den_han_dong":
+        nhom_loai = LOAI_DEN_HAN.get(nhom_loai, nhom_loai)
+    latest = f"{ket_qua} ({ngay_ket_qua:%d/%m/%Y})" if ket_qua and ngay_ket_qua else ket_qua
+    texts = (ma_dai_ly, ho_ten, _ngay_sinh(ngay_sinh), GIOI_TINH.get(gioi_tinh, ""), so_ddcn, ma_so_bhxh, ma_xa, thon,
+             DANH_SACH.get(danh_sach, danh_sach), nhom_loai)
+    ws.write_number(r, 0, stt, cell)
+    for col, value in enumerate(texts, start=1):
+        if value:
+            ws.write_string(r, col, value, cell)
+        else:
+            ws.write_blank(r, col, None, cell)
+    if han_dong:
+        ws.write_datetime(r, 11, han_dong, day)
+    else:
+        ws.write_blank(r, 11, None, day)
+    if so_tien is not None:
+        ws.write_number(r, 12, so_tien, styles["money"])
+    else:
+        ws.write_blank(r, 12, None, cell)
+    if latest:
+        ws.write_string(r, 13, latest, cell)
+    else:
+        ws.write_blank(r, 13, None, cell)
+    ws.write_blank(r, KET_QUA_COL, None, cell)
+    ws.write_blank(r, NGAY_COL, None, day)     # dd/mm/yyyy: a date typed in Excel stays a date cell
+    ws.write_blank(r, 16, None, cell)
 
 
 def _workbook(path: Path, heading: tuple[str, str, str], rows: dict[str, list[list]]) -> None:
@@ -185,6 +337,7 @@ def _styles(book) -> dict:
         "money": book.add_format({"border": 1, "num_format": "#,##0", "valign": "top"}),
         "date": book.add_format({"border": 1, "num_format": "dd/mm/yyyy", "valign": "top"}),
         "sign": book.add_format({"bold": True, "align": "center"}),
+        "legend": book.add_format({"italic": True, "font_size": 10}),
     }
 
 

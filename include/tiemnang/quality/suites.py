@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tiemnang.sources.layouts import DOI_TUONG
+from tiemnang.sources.layouts import DOI_TUONG, KET_QUA, NHOM, YEARS
 
 Spec = tuple[str, dict[str, Any], str]
 
@@ -39,6 +39,15 @@ def _mst(column: str) -> Spec:
 
 def _exists(*columns: str) -> list[Spec]:
     return [("ExpectColumnToExist", {"column": c}, "hard") for c in columns]
+
+
+def _optional(specs: list[Spec]) -> list[Spec]:
+    """An optional source's checks are all soft: a hard failure on a file that concerns no one province would
+    hold the whole country back (sql/gate/open_hard_failures.sql), and the lists are made without the source."""
+    return [(type_name, kwargs, "soft") for type_name, kwargs, _severity in specs]
+
+
+_VISITS = {"min_value": dt.date(2000, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
 
 SUITES: dict[str, list[Spec]] = {
@@ -94,6 +103,28 @@ SUITES: dict[str, list[Spec]] = {
         _commune(),
         ("ExpectColumnValuesToBeUnique", {"column": "ma_xa"}, "soft"),
     ],
+    "dai_ly_thu": _optional([
+        *_exists("ma_dai_ly", "ten_dai_ly", "ma_xa", "thon", "thon_khoa", "tu_ngay", "den_ngay"),
+        _commune(),
+        ("ExpectColumnValuesToBeBetween", {"column": "tu_ngay", **_VISITS}, "soft"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB",
+         {"column_A": "den_ngay", "column_B": "tu_ngay", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+         "soft"),
+    ]),
+    "chi_tieu": _optional([
+        *_exists("nam", "ma_xa", "nhom", "chi_tieu"),
+        _commune(),
+        ("ExpectColumnValuesToBeInSet", {"column": "nhom", "value_set": sorted(NHOM)}, "soft"),
+        ("ExpectColumnValuesToBeBetween", {"column": "nam", "min_value": YEARS[0], "max_value": YEARS[1]}, "soft"),
+        ("ExpectColumnValuesToBeBetween", {"column": "chi_tieu", "min_value": 0}, "soft"),
+    ]),
+    "ket_qua": _optional([
+        *_exists("ma_dai_ly", "ho_ten", "ngay_sinh", "so_ddcn", "ma_xa", "ngay", "ket_qua"),
+        ("ExpectColumnValuesToNotBeNull", {"column": "ma_dai_ly"}, "soft"),
+        *_person(bhxh=False), _sex(), _commune(),
+        ("ExpectColumnValuesToBeInSet", {"column": "ket_qua", "value_set": sorted(KET_QUA)}, "soft"),
+        ("ExpectColumnValuesToBeBetween", {"column": "ngay", **_VISITS}, "soft"),
+    ]),
     "school_directory": [
         *_exists("ma_truong", "ma_xa"),
         ("ExpectColumnValuesToBeUnique", {"column": "ma_truong"}, "soft"),

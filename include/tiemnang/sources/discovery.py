@@ -22,6 +22,9 @@ _DELIVERY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROSTER = re.compile(r"([0-9A-Za-z]{1,20})\.(xlsx|csv)", re.IGNORECASE)
 _WELFARE = re.compile(r"(\d{5})_([^/\\\x00-\x1f]{1,150})\.(xlsx|csv)", re.IGNORECASE)
 _FIXED = {s.name: frozenset(s.files) for s in registry.SOURCES if s.files}
+_RESULTS = {s.name: s.results for s in registry.SOURCES if s.results}
+_RESULT_NAME = re.compile(r"[^/\\\x00-\x1f]{1,200}\.(xlsx|csv)", re.IGNORECASE)
+_RESULT_DEPTH = 8           # folders inside a results folder that are looked into (an agent's own, a week's, …)
 
 
 @dataclass(frozen=True)
@@ -143,11 +146,50 @@ def classify(root: Path, source: str, date: dt.date, entry: Path) -> LandingFile
     return refuse("a welfare list must be named <ma_xa>_<label>.xlsx|.csv with a valid commune code")
 
 
+def _result_files(root: Path, source: str, date: dt.date, folder: Path, prefix: str,
+                  depth: int = 0) -> Iterator[tuple[Path, LandingFile]]:
+    """(entry, what it is) for every entry under a delivery's results folder, by name, subfolders in place: kind
+    the folder's name, file_key the file's own path (every result file ever delivered stays in force)."""
+    kind = _RESULTS[source]
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = _nfc(safe_text(entry.name))
+        rel = f"{prefix}/{name}"
+        if entry.is_dir() and not entry.is_symlink() and depth < _RESULT_DEPTH:
+            yield from _result_files(root, source, date, entry, rel, depth + 1)
+            continue
+
+        def refuse(message: str, rel: str = rel) -> LandingFile:
+            return LandingFile(source, date, rel, None, "unknown", rel, None, {}, "ten_tep_khong_hop_le", message)
+
+        try:
+            real = entry.resolve()
+        except (OSError, RuntimeError):
+            yield entry, refuse("cannot be resolved (link loop)")
+            continue
+        if entry.is_symlink() and not _inside(real, root):
+            yield entry, refuse("symbolic link pointing outside the landing root")
+        elif not real.is_file():
+            yield entry, refuse("not a regular file (or a folder nested too deep)")
+        elif not _RESULT_NAME.fullmatch(name):
+            yield entry, refuse(f"a file of {kind}/ must be an .xlsx or .csv file")
+        else:
+            yield entry, LandingFile(source, date, rel, real, kind, rel, LAYOUTS[kind], {})
+
+
 def delivery_files(root: Path, source: str, date: dt.date, folder: Path) -> list[LandingFile]:
-    """Every entry of a delivery but _READY; two files for one key (X.csv and X.xlsx, NFC and NFD names, .csv
-    and .CSV) are a conflict: both are refused as files (tep_trung_khoa), neither replaces the earlier file."""
+    """Every entry of a delivery but _READY, the files of its results folder (if the source has one) last; two
+    files for one key (X.csv and X.xlsx, NFC and NFD names, .csv and .CSV) are a conflict: both are refused as
+    files (tep_trung_khoa), neither replaces the earlier file."""
     entries = [entry for entry in sorted(folder.iterdir(), key=lambda p: p.name) if entry.name != READY]
+    results = _RESULTS.get(source)
+    inside = [entry for entry in entries if results and entry.name == results and entry.is_dir()
+              and not entry.is_symlink()]
+    entries = [entry for entry in entries if entry not in inside]
     files = [classify(root, source, date, entry) for entry in entries]
+    for entry in inside:
+        for found, f in _result_files(root, source, date, entry, f"{source}/{date.isoformat()}/{results}"):
+            entries.append(found)
+            files.append(f)
     groups: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(files):
         if f.problem is None:
@@ -158,7 +200,8 @@ def delivery_files(root: Path, source: str, date: dt.date, folder: Path) -> list
         names = ", ".join(ascii(safe_text(entries[i].name)) for i in members)
         for i in members:
             # named as delivered: NFC-equal names would otherwise share one path
-            files[i] = replace(files[i], path=f"{source}/{date.isoformat()}/{safe_text(entries[i].name)}",
+            folder_path = files[i].path.rsplit("/", 1)[0]
+            files[i] = replace(files[i], path=f"{folder_path}/{safe_text(entries[i].name)}",
                                problem="tep_trung_khoa", message=f"two or more files for the key"
                                f" {files[i].file_key!r} in one delivery: {names}")
     return files

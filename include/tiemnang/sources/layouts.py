@@ -72,6 +72,13 @@ class Layout:
     # must be exactly what `convert` gives that row (tests/unit/sources/test_fast_paths.py)
     fast: FastPath | None = None
     binary_copy: bool = False       # staged with COPY (FORMAT BINARY): every value's type is known (CSV only)
+    # a data row that is no record of this kind (an agent workbook's line nobody visited): not read, only
+    # counted in the file's message
+    skip: Callable[[Cells], bool] | None = None
+    # set-based steps (sql/ingest/<name>.sql) run in the file's own transaction once its rows are staged and its
+    # exact duplicates moved; each takes file_id, source, path, delivery_date and returns (rows moved to
+    # quarantine, of them with warnings)
+    after_load: tuple[str, ...] = ()
 
     @property
     def required_titles(self) -> list[str]:
@@ -446,6 +453,117 @@ def _welfare(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
     return v
 
 
+# ---------------------------------------------------------------- collection (CONTRACT §2.6)
+# the result codes (ref.ket_qua) and the §4.1 group codes (lists.nhom): tests/unit/sources/test_collection_rules.py
+# holds them equal to the warehouse's tables
+KET_QUA = frozenset({"DA_LIEN_HE", "HEN_THAM_GIA", "TU_CHOI", "KHONG_TIM_THAY", "CHUYEN_DI", "DA_MAT"})
+NHOM = frozenset({"BB_NLD", "BB_CHU_HKD", "NSNN_DONG", "HO_TRO_CAN_NGHEO", "HO_TRO_DTTS", "HO_TRO_HSSV",
+                  "HO_TRO_NLNDM", "DUNG_BHXH_TN", "DUNG_BHYT_GD", "THANH_VIEN_HO", "DUNG_BHXH_BB", "HET_HAN_BHYT",
+                  "CAO_TUOI", "XA_ATK"})
+VISITED_MIN = "2000-01-01"      # a visit (Ngày) from this day to the delivery date; anything else is impossible
+YEARS = (2000, 2100)            # a target's year
+_PLAIN_WHOLE = re.compile(r"[0-9]{1,9}")   # a count as a program writes it: "1.000" or "12,5" are not guessed at
+
+
+def _agent(v: Verdict, cells: Cells) -> str | None:
+    """The agent's code: trimmed, upper case (DL001 and dl001 are one agent in lists and results alike)."""
+    code = _fit(v, ids.clean_text(cells.get("ma_dai_ly")).upper() or None)
+    v.values["ma_dai_ly"] = code
+    return code
+
+
+def _required_day(v: Verdict, cells: Cells, name: str, low: str | None = None, high: str | None = None) -> None:
+    """A full date the row cannot do without: missing, impossible (31/02/2026) or outside [low, high] is the
+    reason `ngay_khong_hop_le`."""
+    value = ids.parse_day(cells.get(name))
+    if value is not None and ((low is not None and value.isoformat() < low)
+                              or (high is not None and value.isoformat() > high)):
+        value = None
+    v.values[name] = value
+    if value is None and "ngay_khong_hop_le" not in v.reasons:
+        v.reasons.append("ngay_khong_hop_le")
+
+
+def _dai_ly_thu(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    """An agent and an area it serves: code, name, commune, hamlet (empty: the whole commune), ISO dates from
+    `tu_ngay` to `den_ngay` (empty: open). Its hamlet key (thon_khoa) is filled in SQL once the file is staged
+    (sql/ingest/fill_thon_khoa.sql)."""
+    v = Verdict()
+    if _agent(v, cells) is None:
+        v.reasons.append("thieu_ma_dai_ly")
+    _text(v, cells, "ten_dai_ly")
+    _commune(v, cells)
+    _text(v, cells, "thon")
+    _required_day(v, cells, "tu_ngay")
+    if ids.clean_text(cells.get("den_ngay")):
+        _required_day(v, cells, "den_ngay")
+        if v.values["den_ngay"] is not None and v.values["tu_ngay"] is not None \
+                and v.values["den_ngay"] < v.values["tu_ngay"]:
+            v.values["den_ngay"] = None
+            if "ngay_khong_hop_le" not in v.reasons:
+                v.reasons.append("ngay_khong_hop_le")
+    else:
+        v.values["den_ngay"] = None
+    return v
+
+
+def _plain_whole(cells: Cells, name: str, bounds: tuple[int, int]) -> int | None:
+    """Plain digits (a CSV cell) within bounds, else None."""
+    text = ids.clean_text(cells.get(name))
+    value = int(text) if _PLAIN_WHOLE.fullmatch(text) else None
+    return value if value is not None and bounds[0] <= value <= bounds[1] else None
+
+
+def _chi_tieu(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    """A yearly target: year, commune, a §4.1 group code, new participants expected (a whole number ≥ 0).
+
+    A year that is no whole number from 2000 to 2100 is `nam_khong_hop_le`; a target that is empty, negative,
+    not a plain whole number or beyond an integer is `chi_tieu_khong_hop_le` (so_tien_khong_hop_le is for
+    amounts of money); an unknown group is `doi_tuong_khong_hop_le`, as an unknown welfare category is.
+    """
+    v = Verdict()
+    v.values["nam"] = _plain_whole(cells, "nam", YEARS)
+    if v.values["nam"] is None:
+        v.reasons.append("nam_khong_hop_le")
+    _commune(v, cells)
+    nhom = _fit(v, ids.clean_text(cells.get("nhom")).upper() or None)
+    v.values["nhom"] = nhom
+    if nhom not in NHOM:
+        v.reasons.append("doi_tuong_khong_hop_le")
+    v.values["chi_tieu"] = _plain_whole(cells, "chi_tieu", (0, INTEGER[1]))
+    if v.values["chi_tieu"] is None:
+        v.reasons.append("chi_tieu_khong_hop_le")
+    return v
+
+
+def _ket_qua(cells: Cells, ctx: Mapping[str, str]) -> Verdict:
+    """A visit: the person (name, birth date, ID as in school files), the commune, the visit's date (from
+    VISITED_MIN to the delivery date), a result code (trimmed, upper case) and the agent.
+
+    An empty agent code is `dai_ly_khong_ton_tai` here; a code in no agent list delivered by then moves to
+    quarantine with the same reason once the file is staged (sql/ingest/move_unknown_agents.sql).
+    """
+    v = Verdict()
+    _person(v, cells, ctx)
+    _commune(v, cells)
+    _required_day(v, cells, "ngay", VISITED_MIN, ctx["ngay_giao"])
+    result = ids.clean_text(cells.get("ket_qua")).upper()
+    v.values["ket_qua"] = result if result in KET_QUA else None
+    if v.values["ket_qua"] is None:
+        v.reasons.append("ket_qua_khong_hop_le")
+    _text(v, cells, "ghi_chu")
+    if _agent(v, cells) is None:
+        v.reasons.append("dai_ly_khong_ton_tai")
+    return v
+
+
+def not_visited(cells: Cells) -> bool:
+    """An agent workbook's line with neither `Kết quả` nor `Ngày` filled in: a person nobody visited yet, no
+    result (CONTRACT §2.6: the workbook is a result file once those cells are filled)."""
+    return all(type(cells.get(name)) is not Uncomputed and not ids.clean_text(cells.get(name))
+               for name in ("ket_qua", "ngay"))
+
+
 # ---------------------------------------------------------------- the layouts
 def _plain(*names: str) -> tuple[Column, ...]:
     return tuple(Column(n, n) for n in names)
@@ -474,6 +592,19 @@ _WELFARE_COLUMNS = (
     Column("quan_he", "Quan hệ với chủ hộ", False),
     Column("doi_tuong", "Đối tượng"),
     Column("thon", "Thôn/Tổ dân phố", False),
+    Column("ghi_chu", "Ghi chú", False),
+)
+# an agent's results; other columns (STT, Thôn/Tổ dân phố, the list and group an agent workbook adds) are ignored
+_KET_QUA_COLUMNS = (
+    Column("stt", "STT", False),
+    Column("ma_dai_ly", "Mã đại lý"),
+    Column("ho_ten", "Họ và tên"),
+    Column("ngay_sinh", "Ngày sinh"),
+    Column("gioi_tinh", "Giới tính", False),
+    Column("so_ddcn", "Số định danh cá nhân"),
+    Column("ma_xa", "Mã xã"),
+    Column("ngay", "Ngày"),
+    Column("ket_qua", "Kết quả"),
     Column("ghi_chu", "Ghi chú", False),
 )
 
@@ -551,6 +682,23 @@ LAYOUTS: dict[str, Layout] = {
             ("ma_xa", *_PERSON_STG, "ma_so_bhxh", "ma_so_bhxh_tin_cay", "ma_ho", "quan_he", "doi_tuong", "thon",
              "ghi_chu"),
             _Checked(_welfare), titled=True,
+        ),
+        Layout(
+            "collection", "dai_ly_thu", "dai_ly_thu",
+            _plain("ma_dai_ly", "ten_dai_ly", "ma_xa", "thon", "tu_ngay", "den_ngay"),
+            ("ma_dai_ly", "ten_dai_ly", "ma_xa", "thon", "tu_ngay", "den_ngay"),
+            _Checked(_dai_ly_thu), after_load=("ingest/fill_thon_khoa",),
+        ),
+        Layout(
+            "collection", "chi_tieu", "chi_tieu",
+            _plain("nam", "ma_xa", "nhom", "chi_tieu"),
+            ("nam", "ma_xa", "nhom", "chi_tieu"),
+            _Checked(_chi_tieu),
+        ),
+        Layout(
+            "collection", "ket_qua", "ket_qua", _KET_QUA_COLUMNS,
+            ("ma_dai_ly", *_PERSON_STG, "ma_xa", "ngay", "ket_qua", "ghi_chu"),
+            _Checked(_ket_qua), titled=True, skip=not_visited, after_load=("ingest/move_unknown_agents",),
         ),
     )
 }

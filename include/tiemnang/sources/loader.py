@@ -63,14 +63,17 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
                 counts["deliveries"] += 1
                 files = discovery.delivery_files(root, source, date, folder)
                 workers.choose(files)
-                slots: list[int | Future | None] = [_ingest_file(conn, f, counts, workers, copies) for f in files]
-                # a later delivery is checked against this one's files in force: all of them are done first
-                for f, slot in zip(files, slots, strict=True):
-                    file_id = _settle(slot, counts)
-                    if file_id is not None:
-                        file_ids.append(file_id)
-                        if f.kind == "contributions":
-                            _quarantine_unknown_units(conn, f, file_id, counts)
+                # results are checked against the lists of the same delivery (an agent in its dai_ly_thu.csv):
+                # those are done first, results after; a later delivery is checked against this one's files in
+                # force: all of them are done first
+                for phase in _phases(files):
+                    slots: list[int | Future | None] = [_ingest_file(conn, f, counts, workers, copies) for f in phase]
+                    for f, slot in zip(phase, slots, strict=True):
+                        file_id = _settle(slot, counts)
+                        if file_id is not None:
+                            file_ids.append(file_id)
+                            if f.kind == "contributions":
+                                _quarantine_unknown_units(conn, f, file_id, counts)
                 for copy in copies.iterdir():
                     copy.unlink()
             for entry in ignored:
@@ -91,6 +94,12 @@ def ingest(conninfo: str, source: str, landing_root: Path, as_of: dt.date) -> di
     result["file_ids"] = file_ids
     log.info("ingest %s as of %s: %s", source, as_of, {k: v for k, v in result.items() if k != "file_ids"})
     return result
+
+
+def _phases(files: list[LandingFile]) -> tuple[list[LandingFile], list[LandingFile]]:
+    """A delivery's files in the order they must be done: every file but results, then the results."""
+    results = [f for f in files if f.kind in registry.ACCUMULATING_KINDS]
+    return [f for f in files if f.kind not in registry.ACCUMULATING_KINDS], results
 
 
 def _quarantine_unknown_units(conn: psycopg.Connection, f: LandingFile, file_id: int, counts: Counter[str]) -> None:
@@ -151,7 +160,7 @@ def _file_state(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint) -> tu
     """(seen, in_force, altered, previous_rows, min_share): sql/ingest/file_state.sql."""
     return db.fetch(conn, "ingest/file_state", {
         "path": f.path, "sha256": fp.sha256, "source": f.source, "kind": f.kind, "file_key": f.file_key,
-        "delivery_date": f.delivery_date,
+        "delivery_date": f.delivery_date, "accumulating": f.kind in registry.ACCUMULATING_KINDS,
     })[0]
 
 
@@ -361,6 +370,10 @@ def _load_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_i
         moved, moved_warned = db.fetch(conn, "ingest/move_duplicates",
                                        {"file_id": file_id, "source": f.source, "path": f.path},
                                        identifiers={"table": layout.table})[0]
+    for step in layout.after_load:
+        step_moved, step_warned = db.fetch(conn, step, {"file_id": file_id, "source": f.source, "path": f.path,
+                                                        "delivery_date": f.delivery_date})[0]
+        moved, moved_warned = moved + step_moved, moved_warned + step_warned
     accepted, quarantined, warned = accepted - moved, quarantined + moved, warned - moved_warned
     if read != accepted + quarantined:
         raise ConservationError(f"{f.path}: read {read} != accepted {accepted} + quarantined {quarantined}")
@@ -419,7 +432,8 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
                                                                         "columns": columns})]
         ranges = [(i, *_INT_RANGES[oid]) for i, oid in enumerate(types[:len(stg_columns)]) if oid in _INT_RANGES]
     no_warnings: list[str] | str = [] if binary else "{}"  # the text form of an empty array is cheaper than a list
-    read = accepted = warned = 0
+    read = accepted = warned = skipped = 0
+    skip = layout.skip
     # the first 8 bytes of every staged row's digest (8 bytes a row): a file where none repeats has no exact
     # duplicate and skips the duplicates statement (a sort of the whole file in PostgreSQL)
     prefixes = bytearray()
@@ -429,6 +443,9 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
             if binary:
                 copy.set_types(types)
             for number, cells in tbl.rows:
+                if skip is not None and skip(fields(cells)):
+                    skipped += 1
+                    continue
                 read += 1
                 if read % _PROGRESS_EVERY == 0:  # a 40-minute load shows it is alive, with its rate
                     seconds = time.perf_counter() - started
@@ -461,7 +478,11 @@ def _stage_rows(conn: psycopg.Connection, f: LandingFile, fp: Fingerprint, file_
         if f.is_csv and (cut := _cut_short(layout, tbl, records.last, fp.tail)):
             raise FileRejected("tep_hong", cut)
         quarantined = _copy_quarantine(conn, f, file_id, spool)
-    return read, accepted, quarantined, warned, _may_repeat(prefixes), tbl.notes
+    notes = tbl.notes
+    if skipped:
+        notes = [*notes, f"{skipped} rows with neither Kết quả nor Ngày filled in (not visited) are no result;"
+                         " not read"]
+    return read, accepted, quarantined, warned, _may_repeat(prefixes), notes
 
 
 class _Last:

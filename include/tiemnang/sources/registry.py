@@ -16,6 +16,9 @@ class Source:
     # what a build for D needs of it in force: None = nothing (an optional source), () = at least one file,
     # kinds = one file of each of them (a build without them refuses, building nothing)
     required: tuple[str, ...] | None = ()
+    # a folder of a delivery whose every file (.xlsx or .csv, any name, also in subfolders) is of the kind named
+    # like the folder, and stays in force for good (its file_key is its own path): the collection's results
+    results: str | None = None
 
 
 SOURCES: tuple[Source, ...] = (
@@ -26,6 +29,8 @@ SOURCES: tuple[Source, ...] = (
     Source("schools", "Trường học"),
     Source("welfare", "UBND xã (danh sách chính sách)"),
     Source("reference", "Danh mục (xã an toàn khu)", ("xa_atk.csv",), required=None),
+    Source("collection", "Đại lý thu, tổ chức dịch vụ thu", ("dai_ly_thu.csv", "chi_tieu.csv"), required=None,
+           results="ket_qua"),
 )
 
 NAMES: tuple[str, ...] = tuple(s.name for s in SOURCES)
@@ -34,6 +39,9 @@ BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}
 # The register's snapshot: its files are one extract and are used together or not at all (contributions.csv,
 # optional, is in force from the latest register delivery that has it).
 SNAPSHOT_KINDS = frozenset(BY_NAME["register"].required or ())
+
+# The kinds whose files accumulate (every file ever delivered is in force): the sources' result folders.
+ACCUMULATING_KINDS = frozenset(s.results for s in SOURCES if s.results)
 
 
 def required_kinds() -> dict[str, tuple[str, ...]]:

@@ -28,7 +28,13 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
 
 - `persons.csv` — one row per human: `person_uid`, true `so_ddcn` (empty = has none), `ma_so_bhxh`
   (empty = has none), `ho_ten` (NFC), `ngay_sinh` (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), `gioi_tinh`
-  (1 male, 2 female), `ma_xa` (residence), `id_nguoi` (register id; empty = not in the register).
+  (1 male, 2 female), `ma_xa` (residence), `id_nguoi` (register id of the person's first record; empty = not
+  in the register).
+- `duplicate_records.csv` — one row per second register record of a person (CONTRACT §4.5 `HO_SO_TRUNG`):
+  `person_uid`, its `id_nguoi`, `so_ddcn`, `ma_so_bhxh`, `ho_ten`, `ngay_sinh`, `ma_xa`, `ma_ho` as written,
+  `tu_ngay` (the first register snapshot carrying it), `noise` (`ho_so_trung` and how it differs: `ma_so_bhxh_khac`,
+  `khong_so_ddcn`, `khong_dau`, `chu_hoa`, `ten_dem_bo`, `chi_nam_sinh`, `xa_khac`). Its row is in `records.csv`
+  under the same `person_uid`.
 - `records.csv` — one row per data row of the landing files that stands for a person or a unit:
   `path` (relative to the landing root), `dong` (CONTRACT §3 row number: Excel row, or CSV record
   position with the first record = 1), `person_uid` (a person, or `DV:<true ma_so_thue>` for
@@ -47,7 +53,9 @@ All files are UTF-8 CSV with a header row. `person_uid` is the true identity of 
   `unplaced.csv` (same columns, leads whose commune cannot be known),
   `den_han_dong.csv` (`id_nguoi`, `loai`, `han_dong`, `phuong_thuc`, `so_tien`),
   `don_vi_tiem_nang.csv` (`ma_so_thue`, `loai`, `so_lao_dong_thue`, `so_lao_dong_bhxh`),
-  `the_trung.csv` (`person_uid`, `loai`, `ma_xa`, `so_the`: persons with two BHYT cards covering D),
+  `the_trung.csv` (`person_uid`, `loai` `THE_TRUNG`/`HO_SO_TRUNG`, `ma_xa`, `so_the` (BHYT cards covering D),
+  `id_nguoi` (the person's register records, ascending, `;`-joined), `ma_doi_tuong` (the covering cards' object
+  codes, sorted, `;`-joined)),
   `don_vi_no_dong.csv` (`ma_don_vi`, `so_thang_no`, `so_tien_no`, `ky_no_tu`).
   With a collection/ source (the default) `tiem_nang.csv` and `den_han_dong.csv` are the lists *before* the
   exclusions of §4.7; the collection part adds (`generate/collection.py`):
@@ -87,7 +95,7 @@ _LIST_COLUMNS = {
     "unplaced": ["person_uid", "nhom", "ly_do", "ma_xa"],
     "den_han_dong": ["id_nguoi", "loai", "han_dong", "phuong_thuc", "so_tien"],
     "don_vi_tiem_nang": ["ma_so_thue", "loai", "so_lao_dong_thue", "so_lao_dong_bhxh"],
-    "the_trung": ["person_uid", "loai", "ma_xa", "so_the"],
+    "the_trung": ["person_uid", "loai", "ma_xa", "so_the", "id_nguoi", "ma_doi_tuong"],
     "don_vi_no_dong": ["ma_don_vi", "so_thang_no", "so_tien_no", "ky_no_tu"],
 }
 

@@ -158,12 +158,15 @@ def candidates(agents: Iterable[Agent], day: date, ma_xa: str, thon: str) -> tup
     return tuple(sorted({a.ma_dai_ly for a in (named or serving)}))
 
 
-def assign(rows: list[Row], agents: Iterable[Agent], day: date, previous: dict[tuple, tuple[str, bool]]) -> None:
+def assign(rows: list[Row], agents: Iterable[Agent], day: date,
+           previous: dict[object, list[tuple[str, str, bool]]]) -> None:
     """§4.7 assignment, in place: `ma_dai_ly`, `cach`, `ung_vien` and `co_dinh` of every row.
 
-    `previous` maps (danh_sach, key) of last published week's rows to (ma_dai_ly, co_dinh). A row whose last
-    week's agent is still a candidate keeps it; the others, in `Row.order`, go to the candidate with the fewest
-    rows of the commune assigned so far this week (both lists; kept rows count), ties to the smallest code.
+    `previous` maps a person (`Row.uid`) to the agents of their rows in last published week's lists, as
+    (danh_sach, ma_dai_ly, co_dinh) — see `previous_agents`. A row whose person had an agent who is still one of
+    its candidates keeps that agent (several: the one of a row of the same list first, then the smallest code);
+    the others, in `Row.order`, go to the candidate with the fewest rows of the commune assigned so far this week
+    (both lists; kept rows count), ties to the smallest code.
     `co_dinh` is False where the outcome depends on that order (balance among several candidates, or kept from
     such a row): only there can a pipeline that orders rows by its own values of so_ddcn/ho_ten differ.
     """
@@ -177,11 +180,13 @@ def assign(rows: list[Row], agents: Iterable[Agent], day: date, previous: dict[t
         pending = []
         for r in commune_rows:
             r.ung_vien = candidates(serving, day, ma_xa, r.thon)
-            before = previous.get((r.danh_sach, r.key))
+            kept = sorted((ds != r.danh_sach, agent, fixed) for ds, agent, fixed in previous.get(r.uid, ())
+                          if agent in r.ung_vien)
             if not r.ung_vien:
                 r.ma_dai_ly, r.cach, r.co_dinh = "", "khong_co", True
-            elif before and before[0] in r.ung_vien:
-                r.ma_dai_ly, r.cach, r.co_dinh = before[0], "giu", before[1]
+            elif kept:
+                _, r.ma_dai_ly, r.co_dinh = kept[0]
+                r.cach = "giu"
                 counts[r.ma_dai_ly] += 1
             else:
                 pending.append(r)
@@ -190,6 +195,15 @@ def assign(rows: list[Row], agents: Iterable[Agent], day: date, previous: dict[t
             counts[r.ma_dai_ly] += 1
             r.cach = "duy_nhat" if len(r.ung_vien) == 1 else "can_bang"
             r.co_dinh = len(r.ung_vien) == 1
+
+
+def previous_agents(rows: Iterable[Row]) -> dict[object, list[tuple[str, str, bool]]]:
+    """Last published week's agents by person, for `assign`: (danh_sach, ma_dai_ly, co_dinh) of assigned rows."""
+    out: dict[object, list[tuple[str, str, bool]]] = defaultdict(list)
+    for r in rows:
+        if r.ma_dai_ly:
+            out[r.uid].append((r.danh_sach, r.ma_dai_ly, r.co_dinh))
+    return out
 
 
 class Coverage:
@@ -439,7 +453,7 @@ class Collection:
     def truth(self, lists_by_day: dict[date, dict[str, list[dict]]]) -> dict[date, dict[str, list[dict]]]:
         dv = self.w.dv
         out: dict[date, dict[str, list[dict]]] = {}
-        previous: dict[tuple, tuple[str, bool]] = {}
+        previous: dict[object, list[tuple[str, str, bool]]] = {}
         prev_rows: list[Row] = []
         reached: Counter = Counter()
         year = None
@@ -488,7 +502,7 @@ class Collection:
                             for t in tien_do(targets, reached)],
                 "tien_do_dai_ly": by_agent,
             }
-            previous = {(r.danh_sach, r.key): (r.ma_dai_ly, r.co_dinh) for r in kept}
+            previous = previous_agents(kept)
             prev_rows = kept
         return out
 
@@ -1003,5 +1017,5 @@ def read_truth(folder: Path, name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-__all__ = ["Agent", "Collection", "Coverage", "Result", "Row", "assign", "candidates", "da_tham_gia",
+__all__ = ["Agent", "Collection", "Coverage", "Result", "Row", "assign", "previous_agents", "candidates", "da_tham_gia",
            "in_force", "is_excluded", "latest_results", "thon_key", "tien_do", "tien_do_dai_ly", "ty_le"]

@@ -29,6 +29,7 @@ from tiemnang_tools.generate.collection import (
     Row,
     assign,
     in_force,
+    previous_agents,
     thon_key,
     tien_do_dai_ly,
 )
@@ -60,6 +61,8 @@ class _Truth:
         self.records = {(r["path"], int(r["dong"])): r["person_uid"] for r in _read(truth / "records.csv")}
         persons = _read(truth / "persons.csv")
         self.by_id_nguoi = {r["id_nguoi"]: r["person_uid"] for r in persons if r["id_nguoi"]}
+        if (truth / "duplicate_records.csv").exists():   # a person's second register records (CONTRACT §4.5)
+            self.by_id_nguoi.update((r["id_nguoi"], r["person_uid"]) for r in _read(truth / "duplicate_records.csv"))
         self.by_ddcn = {r["so_ddcn"]: r["person_uid"] for r in persons if r["so_ddcn"]}
         self.by_name: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
         for r in persons:
@@ -130,10 +133,9 @@ def compare_week(conn: psycopg.Connection, world: Path, as_of: str, tuan: str, c
                     for r in _read(expected_dir / "don_vi_tiem_nang.csv"))
     got_units = Counter((r["ma_so_thue"], r["loai"], r["so_lao_dong_thue"], r["so_lao_dong_bhxh"])
                         for r in _published(conn, "don_vi_tiem_nang", tuan))
-    duplicates = Counter((r["person_uid"], r["loai"], r["ma_xa"], int(r["so_the"]))
+    duplicates = Counter((r["person_uid"], r["loai"], r["ma_xa"], int(r["so_the"]), r["id_nguoi"], r["ma_doi_tuong"])
                          for r in _read(expected_dir / "the_trung.csv"))
-    got_duplicates = Counter((who.by_id_nguoi.get(str(min(r["id_nguoi"]))), r["loai"], r["ma_xa"], len(r["the"]))
-                             for r in _published(conn, "the_trung", tuan))
+    got_duplicates = Counter(_the_trung_key(r, who.by_id_nguoi) for r in _published(conn, "the_trung", tuan))
     arrears = Counter((r["ma_don_vi"], int(r["so_thang_no"]), int(r["so_tien_no"]), r["ky_no_tu"])
                       for r in _read(expected_dir / "don_vi_no_dong.csv"))
     got_arrears = Counter((r["ma_don_vi"], r["so_thang_no"], r["so_tien_no"], r["ky_no_tu"])
@@ -260,7 +262,7 @@ def compare_collection(conn: psycopg.Connection, world: Path, as_of: str, tuan: 
 
     before = _previous(world, as_of)
     prev_rows = _rows(conn, who, before[1]) if before else []
-    previous = {(r.danh_sach, r.key): (r.ma_dai_ly, True) for _, r in prev_rows}
+    previous = previous_agents(r for _, r in prev_rows if r.uid != "?")
     replay = [Row(r.danh_sach, r.key, r.uid, r.ma_xa, r.nhom, r.thon, r.so_ddcn, r.ho_ten, r.ngay_sinh)
               for _, r in rows]
     agents = _agents(world, day)
@@ -298,6 +300,15 @@ def compare_collection(conn: psycopg.Connection, world: Path, as_of: str, tuan: 
                                "ignored": sum(1 for r in published if not (r["so_duoc_giao"] or r["so_co_ket_qua"]
                                                                            or r["so_da_tham_gia"]))}
     return parts
+
+
+def _the_trung_key(row: dict, by_id_nguoi: dict[str, str]) -> tuple:
+    """A published the_trung row as the truth writes it; its person is the one true person of all its records
+    (several, or none known: the row stands for no one person and matches no truth row)."""
+    uids = {by_id_nguoi.get(str(i)) for i in row["id_nguoi"]}
+    uid = uids.pop() if len(uids) == 1 else tuple(sorted(map(str, uids)))
+    return (uid, row["loai"], row["ma_xa"], len(row["the"]), ";".join(str(i) for i in row["id_nguoi"]),
+            ";".join(sorted(str(c.get("ma_doi_tuong")) for c in row["the"])))
 
 
 def _difference(expected: Counter, got: Counter, key=None) -> dict:

@@ -48,7 +48,8 @@ class Delivered:
     """Accepted content of every delivery, keyed by true identity (`uid`)."""
 
     register_dates: list[tuple[date, bool]] = field(default_factory=list)
-    # uid, id_nguoi, ma_xa, ma_ho, rec, birth (first day of the register's birth date as known)
+    # one per register record: uid, id_nguoi, ma_xa, ma_ho, rec, birth (first day of the person's birth date as
+    # known); a human with duplicate records (CONTRACT §4.5) has several, the first one the lowest id_nguoi
     persons: list[tuple[int, int, str, str, date, date]] = field(default_factory=list)
     spells: list[Spell] = field(default_factory=list)
     employers: list[tuple[str, str, str, date]] = field(default_factory=list)  # ma_don_vi,mst,ma_xa,rec
@@ -99,9 +100,21 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
     """tiem_nang, den_han_dong, don_vi_tiem_nang, the_trung, don_vi_no_dong and unplaced for reference date `day`."""
     snaps = [d for d, ready in dv.register_dates if ready and d <= day]
     snap = max(snaps) if snaps else None
-    reg = {uid: (idn, xa, ho) for uid, idn, xa, ho, rec, _ in dv.persons if snap and rec <= snap}
-    born = {uid: birth for uid, _, _, _, rec, birth in dv.persons if snap and rec <= snap}
-    uid_of = {idn: uid for uid, (idn, _, _) in reg.items()}
+    # a person's register records in force (id_nguoi, ma_xa, ma_ho), ascending; a human may have several (§4.5)
+    records: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    born: dict[int, tuple[int, date]] = {}
+    for uid, idn, xa, ho, rec, birth in dv.persons:
+        if snap and rec <= snap:
+            records[uid].append((idn, xa, ho))
+            if uid not in born or idn < born[uid][0]:
+                born[uid] = (idn, birth)
+    for recs in records.values():
+        recs.sort()
+    # the register residence and household are the first record's (lowest id_nguoi), as the person's id_nguoi
+    reg = {uid: recs[0] for uid, recs in records.items()}
+    born = {uid: birth for uid, (_, birth) in born.items()}
+    uid_of = {idn: uid for uid, recs in records.items() for idn, _, _ in recs}
+    ho_of = {idn: ho for recs in records.values() for idn, _, ho in recs}
     spells: dict[int, list[Spell]] = defaultdict(list)
     for s in dv.spells:
         if snap and s.rec <= snap and s.id_nguoi in uid_of:
@@ -171,12 +184,11 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
             if not has(uid, "BHYT", day):
                 hit(uid, "HO_TRO_HSSV", school_xa.get(ma_truong))
 
-    gd_holders_by_ho = set()
-    for uid, (_, _, ho) in reg.items():
-        if ho and any(s.ma_doi_tuong == "GD" and s.loai == "BHYT" and s.covers(day) for s in spells.get(uid, ())):
-            gd_holders_by_ho.add(ho)
+    # households (ma_ho of the record holding the card) with a GD card on D
+    gd_holders_by_ho = {ho_of[s.id_nguoi] for mine in spells.values() for s in mine
+                        if s.ma_doi_tuong == "GD" and s.loai == "BHYT" and s.covers(day) and ho_of.get(s.id_nguoi)}
     due, the_trung = [], []
-    for uid, (idn, xa, ho) in reg.items():
+    for uid, (_, xa, _) in reg.items():
         mine = spells.get(uid, ())
         tn = _last([s for s in mine if s.loai == "BHXH_TN"])
         gd = _last([s for s in mine if s.loai == "BHYT" and s.ma_doi_tuong == "GD"])
@@ -184,7 +196,7 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
             hit(uid, "DUNG_BHXH_TN", xa)
         if gd and _stopped(gd, day) and not has(uid, "BHYT", day):
             hit(uid, "DUNG_BHYT_GD", xa)
-        if ho and ho in gd_holders_by_ho and not has(uid, "BHYT", day):
+        if any(h and h in gd_holders_by_ho for _, _, h in records[uid]) and not has(uid, "BHYT", day):
             hit(uid, "THANH_VIEN_HO", xa)
         age = age_on(born[uid], day)
         bb = _last([s for s in mine if s.loai == "BHXH_BB"])
@@ -197,14 +209,19 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
         if age >= 60 and not has(uid, "BHYT", day):
             hit(uid, "CAO_TUOI", xa)
         covering = [s for s in mine if s.loai == "BHYT" and s.covers(day)]
-        if len(covering) >= 2:   # one register record per person in generated worlds: no HO_SO_TRUNG
-            the_trung.append({"person_uid": uid, "loai": "THE_TRUNG", "ma_xa": xa, "so_the": len(covering)})
+        recs = records[uid]
+        if len(covering) >= 2 or len(recs) >= 2:
+            # two cards on D (on one record or several), else two records; commune: the greatest id_nguoi's
+            the_trung.append({"person_uid": uid, "loai": "THE_TRUNG" if len(covering) >= 2 else "HO_SO_TRUNG",
+                              "ma_xa": recs[-1][1], "so_the": len(covering),
+                              "id_nguoi": ";".join(str(i) for i, _, _ in recs),
+                              "ma_doi_tuong": ";".join(sorted(s.ma_doi_tuong for s in covering))})
         if gd and _due(gd, day) and not any(s is not gd and s.loai == "BHYT" and s.covers(gd.den_ngay + timedelta(1))
                                             for s in mine):
             han = gd.den_ngay + timedelta(1)
             factor = GD_FACTORS.get(gd.thu_tu_trong_ho or 1, Decimal("0.4"))
             amount = Decimal("0.045") * param(BASE_SALARY, han) * factor * gd.phuong_thuc
-            due.append({"id_nguoi": idn, "loai": "BHYT_GD", "han_dong": han.isoformat(),
+            due.append({"id_nguoi": gd.id_nguoi, "loai": "BHYT_GD", "han_dong": han.isoformat(),
                         "phuong_thuc": gd.phuong_thuc, "so_tien": round_vnd(amount)})
         if tn and _due(tn, day) and not any(s is not tn and s.loai in ("BHXH_TN", "BHXH_BB")
                                             and s.covers(tn.den_ngay + timedelta(1)) for s in mine):
@@ -213,7 +230,7 @@ def expected_lists(dv: Delivered, day: date) -> dict[str, list[dict]]:
             rate = next((r for c, r in SUPPORT_RATES if c in cats), DEFAULT_SUPPORT)
             line = param(RURAL_POVERTY_LINE, han)
             amount = (Decimal("0.22") * tn.muc_thu_nhap - rate * Decimal("0.22") * line) * tn.phuong_thuc
-            due.append({"id_nguoi": idn, "loai": "BHXH_TN", "han_dong": han.isoformat(),
+            due.append({"id_nguoi": tn.id_nguoi, "loai": "BHXH_TN", "han_dong": han.isoformat(),
                         "phuong_thuc": tn.phuong_thuc, "so_tien": round_vnd(amount)})
 
     tiem_nang, unplaced = [], []

@@ -38,6 +38,15 @@ RECORD_HEADER = ["path", "dong", "person_uid", "expected", "reasons", "noise"]
 TRUTH_PERSON_HEADER = ["person_uid", "so_ddcn", "ma_so_bhxh", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_xa",
                        "id_nguoi"]
 FILE_HEADER = ["path", "source", "expected", "reasons", "note"]
+DUPLICATE_HEADER = ["person_uid", "id_nguoi", "so_ddcn", "ma_so_bhxh", "ho_ten", "ngay_sinh", "ma_xa", "ma_ho",
+                    "tu_ngay", "noise"]
+# Duplicate register records (CONTRACT §4.5 HO_SO_TRUNG): the share of register persons with a second record,
+# and where the second records' id_nguoi start (a record made later than every first one).
+DUPLICATE_SHARE = 0.003
+DUPLICATE_ID_BASE = 900_000_000
+# object codes of a card issued on the second record while the first one's card still runs (the state or a
+# payer pays twice): state-paid and state-supported cards mostly (ref.doi_tuong_bhyt), one household card code
+DUPLICATE_CARD_CODES = ("HN", "HN", "CN", "BT", "CC", "DT", "GB", "TE", "HS")
 
 FAMOUS = ("Trần Phú", "Lê Lợi", "Nguyễn Du", "Kim Đồng", "Quang Trung", "Võ Thị Sáu", "Lê Quý Đôn",
           "Chu Văn An", "Nguyễn Trãi", "Hùng Vương", "Lý Tự Trọng", "Ngô Quyền", "Nguyễn Huệ", "Phan Bội Châu")
@@ -96,6 +105,22 @@ class Person:
         if self.prec == 2:
             return f"{b.month:02d}/{b.year}" if padded else f"{b.month}/{b.year}"
         return f"{b.day:02d}/{b.month:02d}/{b.year}" if padded else f"{b.day}/{b.month}/{b.year}"
+
+
+@dataclass(slots=True)
+class Duplicate:
+    """A second register record of a person (another id_nguoi), as the register's real duplicates are."""
+
+    id_nguoi: int
+    bhxh: str
+    ddcn: str
+    ho_ten: str
+    birth: str  # as written in persons.csv
+    ma_xa: str
+    ma_ho: str
+    rec: date  # first register snapshot that carries it
+    noise: str
+    spells: list[Spell] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -200,6 +225,9 @@ class World(ListFiles):
         self.profile = profiles.get(profile)
         # the profile's own noise stream: default never draws from it, so a seed's default world is unchanged
         self.prng = random.Random(f"{seed}:{self.profile.name}")
+        # duplicate register records have their own stream too: every other file of a seed stays as it was
+        self.drng = random.Random(f"{seed}:ho_so_trung")
+        self.next_duplicate_id = DUPLICATE_ID_BASE
         self.noisy = not self.profile.is_default
         self.target = persons
         self.n_communes = n_communes
@@ -222,7 +250,8 @@ class World(ListFiles):
         self.used_codes: set[str] = set()
         self.not_ready: set[Path] = set()
         self.counts = {"register_persons": 0, "persons": 0, "students": 0, "welfare_rows": 0, "wage_earners": 0,
-                       "household_businesses": 0, "enterprises": 0, "spells": 0, "quarantined_rows": 0}
+                       "household_businesses": 0, "enterprises": 0, "spells": 0, "quarantined_rows": 0,
+                       "register_duplicates": 0}
         fh = open(self.truth / "records.csv", "w", newline="", encoding="utf-8")
         self._truth_handles = [fh]
         self.records = csv.writer(fh, lineterminator="\n")
@@ -231,6 +260,10 @@ class World(ListFiles):
         self._truth_handles.append(fh)
         self.truth_persons = csv.writer(fh, lineterminator="\n")
         self.truth_persons.writerow(TRUTH_PERSON_HEADER)
+        fh = open(self.truth / "duplicate_records.csv", "w", newline="", encoding="utf-8")
+        self._truth_handles.append(fh)
+        self.truth_duplicates = csv.writer(fh, lineterminator="\n")
+        self.truth_duplicates.writerow(DUPLICATE_HEADER)
         self.file_rows: list[list[str]] = []
         self.first_commune = True
         self.kys = sorted(set(Schedule.kys(self.sched.tax_full) + Schedule.kys(self.sched.tax_update)))
@@ -256,6 +289,7 @@ class World(ListFiles):
         quotas[0] += self.target - sum(quotas)
         if self.dv is not None:
             self.dv.register_dates = [(d, True) for d in self.sched.register]
+        self.picked = picked
         self._atk_rows(picked)
         for ma_xa, quota in zip(picked, quotas, strict=True):
             self._commune(ma_xa, quota)
@@ -638,18 +672,101 @@ class World(ListFiles):
         cov = [[s.id_nguoi, s.loai, s.ma_doi_tuong, s.ma_don_vi, s.tu_ngay.isoformat(),
                 s.den_ngay.isoformat() if s.den_ngay else "", s.phuong_thuc or "", s.muc_thu_nhap or "",
                 s.thu_tu_trong_ho or ""] for s in p.spells]
+        dup = self._duplicate(p)
         for snap in self.sched.register:
             key = files.csv("register", snap, "persons.csv", PERSON_HEADER)
             path = files.rel(key)
             self.record(path, files.write(key, row), p.uid, "", noise)
             if p.reg_noise == "dup":
                 self.record(path, files.write(key, row), p.uid, "trung_lap", "trung_lap")
+            if dup and dup.rec <= snap:
+                self.record(path, files.write(key, [dup.id_nguoi, dup.bhxh, dup.ddcn, dup.ho_ten, dup.birth,
+                                                    1 if p.male else 2, dup.ma_xa, dup.ma_ho]), p.uid, "", dup.noise)
             ckey = files.csv("register", snap, "coverage.csv", COVERAGE_HEADER)
             for s, line in zip(p.spells, cov, strict=True):
                 if s.rec <= snap:
                     files.write(ckey, line)
+            for s in dup.spells if dup else ():
+                if s.rec <= snap:
+                    files.write(ckey, [s.id_nguoi, s.loai, s.ma_doi_tuong, s.ma_don_vi, s.tu_ngay.isoformat(),
+                                       s.den_ngay.isoformat(), "", "", ""])
         if self.dv is not None:
             self.dv.persons.append((p.uid, p.id_nguoi, p.ma_xa, p.ma_ho, OLD, p.first_day))
+            if dup:
+                self.dv.persons.append((p.uid, dup.id_nguoi, dup.ma_xa, dup.ma_ho, dup.rec, p.first_day))
+                self.dv.spells.extend(dup.spells)
+
+    def _duplicate(self, p: Person) -> Duplicate | None:
+        """A second register record for about 0.3 % of register persons (CONTRACT §4.5), from its own stream.
+
+        As the register's real duplicates: a later record (greater id_nguoi) with the same so_ddcn and another
+        ma_so_bhxh (a second SI number issued), or without so_ddcn and with the same ma_so_bhxh (an old record
+        from before the CCCD); often the name typed without diacritics, in capitals or without the middle name,
+        sometimes only the birth year; about one in four made where the person moved to (another commune of the
+        world), a few recorded only between the first and the last week. They always share a trusted ID with the
+        first record (the matching merges register records only through one). When the first record's card
+        (not GD) covers every reference date, about half of the second records carry a card of this year too:
+        two cards on two records, THE_TRUNG; the others carry no card on D (HO_SO_TRUNG), some an old one.
+        A second record never holds a GD card or a BHXH spell, so no other list changes (the person is covered
+        already; nothing becomes due or stopped).
+        """
+        drng = self.drng
+        if drng.random() >= DUPLICATE_SHARE or p.reg_noise or not (p.ddcn or p.bhxh):
+            return None
+        tinh = self.communes[p.ma_xa][1]
+        noise = ["ho_so_trung"]
+        if p.ddcn and (not p.bhxh or drng.random() < 0.7):
+            # a second SI number (none for a person registered since 08/2025 without one: the CCCD serves)
+            ddcn, bhxh = p.ddcn, f"{tinh}{(p.uid * 48_271 + self.seed + 50_000_000) % 10**8:08d}" if p.bhxh else ""
+            noise.append("ma_so_bhxh_khac")
+        else:
+            ddcn, bhxh = "", p.bhxh
+            noise.append("khong_so_ddcn")
+        name, r = p.ho_ten, drng.random()
+        if r < 0.2:
+            name = names.strip_diacritics(name)
+            noise.append("khong_dau")
+        elif r < 0.3:
+            name = name.upper()
+            noise.append("chu_hoa")
+        elif r < 0.4 and len(name.split()) > 2:
+            parts = name.split()
+            name = f"{parts[0]} {parts[-1]}"
+            noise.append("ten_dem_bo")
+        birth = p.iso_birth()
+        if p.prec > 1 and drng.random() < 0.15:
+            birth = birth[:4]
+            noise.append("chi_nam_sinh")
+        ma_xa, ma_ho = p.ma_xa, p.ma_ho if drng.random() < 0.5 else ""
+        if drng.random() < 0.25:
+            here = self.communes[p.ma_xa][1]
+            others = [x for x in self.picked if x != p.ma_xa]
+            near = [x for x in others if self.communes[x][1] == here]
+            if near or others:
+                ma_xa, ma_ho = drng.choice(near or others), ""
+                noise.append("xa_khac")
+        rec = self.sched.between if drng.random() < 0.15 else OLD
+        self.next_duplicate_id += drng.randint(1, 9)
+        dup = Duplicate(self.next_duplicate_id, bhxh, ddcn, name, birth, ma_xa, ma_ho, rec, ";".join(noise))
+        y = self.year
+        own = [s for s in p.spells if s.loai == "BHYT" and s.rec == OLD]
+        current = {s.ma_doi_tuong for s in own if all(s.covers(d) for d in self.sched.refs)}
+        if current and "GD" not in {s.ma_doi_tuong for s in own} and drng.random() < 0.5:
+            codes = [c for c in DUPLICATE_CARD_CODES if c not in current
+                     and (c != "TE" or self._age(p) < 6) and (c != "HS" or 6 <= self._age(p) <= 18)]
+            code = drng.choice(codes)
+            card_rec = rec if rec != OLD or drng.random() < 0.8 else self.sched.between
+            dup.spells.append(Spell(dup.id_nguoi, "BHYT", code, "", date(y, 1, 1), date(y, 12, 31), None, None,
+                                    None, card_rec))
+        elif drng.random() < 0.4 and y - 3 > p.birth.year:
+            code = min(current) if current else "GB"
+            dup.spells.append(Spell(dup.id_nguoi, "BHYT", code, "", date(y - 3, 1, 1), date(y - 3, 12, 31), None,
+                                    None, None, rec))
+        self.counts["register_duplicates"] += 1
+        self.counts["spells"] += len(dup.spells)
+        self.truth_duplicates.writerow([p.uid, dup.id_nguoi, ddcn, bhxh, name, birth, ma_xa, ma_ho, rec.isoformat(),
+                                        dup.noise])
+        return dup
 
     def _employer_rows(self, c: _Commune) -> None:
         units = [e for e in c.enterprises if e.ma_don_vi]

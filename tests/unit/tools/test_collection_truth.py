@@ -89,23 +89,37 @@ def test_one_candidate_and_no_candidate():
 # ----------------------------------------------------------------------------- stickiness
 def test_a_person_keeps_last_weeks_agent_while_it_is_a_candidate_and_counts_for_balance():
     rows = [_row(i, f"00119000000{i}") for i in (1, 2, 3, 4)]
-    previous = {(TIEM_NANG, (3,)): ("B2", True), (TIEM_NANG, (4,)): ("B2", False)}
+    previous = {3: [(TIEM_NANG, "B2", True)], 4: [(TIEM_NANG, "B2", False)]}
     assign(rows, [_agent("A1"), _agent("B2")], D, previous)
     # 3 and 4 keep B2 (so B2 has 2): 1 → A1, 2 → A1 (A1 1 < B2 2)
     assert _assigned(rows) == {(TIEM_NANG, 1): "A1", (TIEM_NANG, 2): "A1", (TIEM_NANG, 3): "B2", (TIEM_NANG, 4): "B2"}
     assert (rows[2].cach, rows[2].co_dinh, rows[3].cach, rows[3].co_dinh) == ("giu", True, "giu", False)
 
 
-def test_stickiness_is_per_list_row_key():
-    # last week on den_han_dong with B2, this week on tiem_nang: not the same row, balanced
+def test_a_person_keeps_the_agent_of_either_list_preferring_the_same_list_then_the_smallest_code():
+    # last week on den_han_dong with C3, this week on tiem_nang: the same person, C3 kept
     rows = [_row(1, "001190000001")]
-    assign(rows, [_agent("A1"), _agent("B2")], D, {(DEN_HAN_DONG, (1, "BHYT_GD")): ("B2", True)})
-    assert rows[0].ma_dai_ly == "A1" and rows[0].cach == "can_bang"
+    assign(rows, [_agent("A1"), _agent("B2"), _agent("C3")], D, {1: [(DEN_HAN_DONG, "C3", True)]})
+    assert (rows[0].ma_dai_ly, rows[0].cach) == ("C3", "giu")
+    # two rows last week with two agents: this week's tiem_nang row keeps its own list's, the due row too
+    rows = [_row(1, "001190000001"), _row(1, "001190000001", danh_sach=DEN_HAN_DONG, nhom="BHXH_TN")]
+    before = {1: [(DEN_HAN_DONG, "A1", True), (TIEM_NANG, "C3", True)]}
+    assign(rows, [_agent("A1"), _agent("B2"), _agent("C3")], D, before)
+    assert _assigned(rows) == {(TIEM_NANG, 1): "C3", (DEN_HAN_DONG, 1): "A1"}
+    # no row of the same list: the smallest code of the others; an agent no longer a candidate is skipped
+    rows = [_row(1, "001190000001")]
+    before = {1: [(DEN_HAN_DONG, "C3", True), (DEN_HAN_DONG, "B2", True), (DEN_HAN_DONG, "A1", True)]}
+    assign(rows, [_agent("A1", den=D - timedelta(1)), _agent("B2"), _agent("C3")], D, before)
+    assert rows[0].ma_dai_ly == "B2"
+    # another person's agent is nobody's to keep
+    rows = [_row(2, "001190000002")]
+    assign(rows, [_agent("A1"), _agent("B2")], D, {1: [(TIEM_NANG, "B2", True)]})
+    assert (rows[0].ma_dai_ly, rows[0].cach) == ("A1", "can_bang")
 
 
 def test_reassignment_when_the_agent_has_left():
     rows = [_row(1, "001190000001"), _row(2, "001190000002")]
-    previous = {(TIEM_NANG, (1,)): ("A1", True), (TIEM_NANG, (2,)): ("A1", True)}
+    previous = {1: [(TIEM_NANG, "A1", True)], 2: [(TIEM_NANG, "A1", True)]}
     agents = [_agent("A1", den=D - timedelta(4)), _agent("B2"), _agent("C3", tu=D - timedelta(3))]
     assign(rows, agents, D, previous)
     assert _assigned(rows) == {(TIEM_NANG, 1): "B2", (TIEM_NANG, 2): "C3"}
@@ -117,7 +131,7 @@ def test_reassignment_when_the_agent_has_left():
 def test_a_kept_agent_no_longer_a_candidate_after_hamlet_narrowing_is_not_kept():
     rows = [_row(1, "001190000001", thon="Thôn 3")]
     agents = [_agent("A1"), _agent("H5", thon="thon 3")]
-    assign(rows, agents, D, {(TIEM_NANG, (1,)): ("A1", True)})
+    assign(rows, agents, D, {1: [(TIEM_NANG, "A1", True)]})
     assert rows[0].ma_dai_ly == "H5"
 
 

@@ -3,7 +3,11 @@
 -- han_dong. Amounts for the next phuong_thuc months from the parameters in force on han_dong, rounded
 -- half up to whole VND.
 -- The parameters are looked up once per distinct han_dong (at most so_ngay_den_han + 1 dates), not per row.
+-- thon: the Thôn/Tổ dân phố of the person's latest welfare record in the row's commune that has one.
+-- A person whose latest field result excludes them (l_ket_qua.loai_tru, CONTRACT §4.7) goes to lists.loai_tru
+-- with the due type they would have had; every other row shows its latest result.
 DELETE FROM lists.den_han_dong WHERE ngay_tham_chieu = %(d)s;
+DELETE FROM lists.loai_tru WHERE ngay_tham_chieu = %(d)s AND danh_sach = 'den_han_dong';
 
 WITH last_spell AS (
     -- the WHERE says which spells are due-able (a plain condition the planner estimates well); the CASE
@@ -55,24 +59,47 @@ WITH last_spell AS (
     LEFT JOIN stg.welfare w ON w.file_id = r.file_id AND w.dong = r.dong
     WHERE d.loai_den_han = 'BHXH_TN'
     GROUP BY d.person_id, d.loai_den_han, d.han_dong, pr.ho_tro_tn_khac
+), hamlet AS (
+    SELECT DISTINCT ON (r.person_id, w.ma_xa) r.person_id, w.ma_xa, normalize(btrim(w.thon), NFC) AS thon
+    FROM l_rec r
+    JOIN stg.welfare w ON w.file_id = r.file_id AND w.dong = r.dong
+    JOIN ops.file_log fl ON fl.file_id = r.file_id
+    WHERE r.nguon = 'welfare' AND btrim(w.thon) <> '' AND r.person_id IN (SELECT person_id FROM due)
+    ORDER BY r.person_id, w.ma_xa, fl.delivery_date DESC, r.file_id DESC, r.dong DESC
+), due_row AS (
+    SELECT d.person_id, d.id_nguoi, p.so_ddcn, p.ma_so_bhxh, normalize(p.ho_ten, NFC) AS ho_ten, p.ngay_sinh,
+           p.gioi_tinh, g.ma_xa, x.ma_tinh, g.ma_ho, d.loai_den_han, d.han_dong, d.phuong_thuc,
+           round(CASE d.loai_den_han
+               WHEN 'BHYT_GD' THEN
+                   pr.ty_le_bhyt * pr.luong_co_so
+                   * pr.he_so_ho[least(greatest(coalesce(d.thu_tu_trong_ho, 1), 1), 5)]
+                   * d.phuong_thuc
+               ELSE
+                   (pr.ty_le_bhxh_tn * d.muc_thu_nhap
+                    - s.ty_le_ho_tro * pr.ty_le_bhxh_tn * pr.chuan_ngheo_nong_thon)
+                   * d.phuong_thuc
+           END)::bigint AS so_tien,
+           hm.thon, k.ket_qua, k.ngay AS ngay_ket_qua, k.ma_dai_ly AS dai_ly_ket_qua,
+           coalesce(k.loai_tru, false) AS loai_tru
+    FROM due d
+    JOIN param pr ON pr.han_dong = d.han_dong
+    JOIN mt.person p USING (person_id)
+    JOIN l_reg g ON g.id_nguoi = d.id_nguoi
+    LEFT JOIN ref.commune x ON x.ma_xa = g.ma_xa
+    LEFT JOIN support s ON s.person_id = d.person_id AND s.loai_den_han = d.loai_den_han
+    LEFT JOIN hamlet hm ON hm.person_id = d.person_id AND hm.ma_xa = g.ma_xa
+    LEFT JOIN l_ket_qua k ON k.person_id = d.person_id
+), excluded AS (
+    -- a row without a commune cannot be published in loai_tru (nor in den_han_dong's province tables)
+    INSERT INTO lists.loai_tru (ngay_tham_chieu, danh_sach, person_id, nhom, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten,
+                                ngay_sinh, ma_xa, ma_tinh, thon, ket_qua, ngay_ket_qua, ma_dai_ly)
+    SELECT %(d)s, 'den_han_dong', person_id, loai_den_han, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten, ngay_sinh,
+           ma_xa, ma_tinh, thon, ket_qua, ngay_ket_qua, dai_ly_ket_qua
+    FROM due_row WHERE loai_tru AND ma_xa IS NOT NULL AND ma_tinh IS NOT NULL
 )
 INSERT INTO lists.den_han_dong (ngay_tham_chieu, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten, ngay_sinh, gioi_tinh,
-                                ma_xa, ma_tinh, ma_ho, loai, han_dong, phuong_thuc, so_tien)
-SELECT %(d)s, d.id_nguoi, p.so_ddcn, p.ma_so_bhxh, normalize(p.ho_ten, NFC), p.ngay_sinh, p.gioi_tinh,
-       g.ma_xa, x.ma_tinh, g.ma_ho, d.loai_den_han, d.han_dong, d.phuong_thuc,
-       round(CASE d.loai_den_han
-           WHEN 'BHYT_GD' THEN
-               pr.ty_le_bhyt * pr.luong_co_so
-               * pr.he_so_ho[least(greatest(coalesce(d.thu_tu_trong_ho, 1), 1), 5)]
-               * d.phuong_thuc
-           ELSE
-               (pr.ty_le_bhxh_tn * d.muc_thu_nhap
-                - s.ty_le_ho_tro * pr.ty_le_bhxh_tn * pr.chuan_ngheo_nong_thon)
-               * d.phuong_thuc
-       END)::bigint
-FROM due d
-JOIN param pr ON pr.han_dong = d.han_dong
-JOIN mt.person p USING (person_id)
-JOIN l_reg g ON g.id_nguoi = d.id_nguoi
-LEFT JOIN ref.commune x ON x.ma_xa = g.ma_xa
-LEFT JOIN support s ON s.person_id = d.person_id AND s.loai_den_han = d.loai_den_han;
+                                ma_xa, ma_tinh, ma_ho, loai, han_dong, phuong_thuc, so_tien, thon,
+                                ket_qua_gan_nhat, ngay_ket_qua)
+SELECT %(d)s, id_nguoi, so_ddcn, ma_so_bhxh, ho_ten, ngay_sinh, gioi_tinh, ma_xa, ma_tinh, ma_ho, loai_den_han,
+       han_dong, phuong_thuc, so_tien, thon, ket_qua, ngay_ket_qua
+FROM due_row WHERE NOT loai_tru;

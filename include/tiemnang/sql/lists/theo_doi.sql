@@ -52,3 +52,25 @@ SELECT %(d)s, e.ngay_truoc, e.khoa_nguoi, coalesce(f.person_ids, '{}'),
        coalesce(f.co_bhyt, false), coalesce(f.co_bhxh_bb, false), coalesce(f.co_bhxh_tn, false)
 FROM (SELECT DISTINCT ngay_truoc, khoa_nguoi FROM l_earlier) e
 LEFT JOIN followed f USING (ngay_truoc, khoa_nguoi);
+
+-- The same for the previous published den_han_dong of each province (CONTRACT §4.8, tien_do_dai_ly): whether
+-- the person of each row now has a later spell of that insurance, one that runs to han_dong or beyond (a BHYT
+-- card for BHYT_GD; BHXH_BB or BHXH_TN for BHXH_TN, as in §4.3). The person: today's cluster of the row's
+-- register record.
+DELETE FROM lists.theo_doi_den_han WHERE ngay_tham_chieu = %(d)s;
+
+WITH previous AS (
+    SELECT DISTINCT ON (ma_tinh) ma_tinh, ngay_tham_chieu
+    FROM ops.publication
+    WHERE tuan < to_char(%(d)s::date, 'IYYY-"W"IW')
+    ORDER BY ma_tinh, tuan DESC
+)
+INSERT INTO lists.theo_doi_den_han (ngay_tham_chieu, ngay_truoc, id_nguoi, loai, han_dong, da_dong_tiep)
+SELECT %(d)s, h.ngay_tham_chieu, h.id_nguoi, h.loai, h.han_dong,
+       EXISTS (SELECT FROM l_reg g
+               JOIN l_cov c ON c.person_id = g.person_id
+               WHERE g.id_nguoi = h.id_nguoi
+                 AND CASE h.loai WHEN 'BHYT_GD' THEN c.loai = 'BHYT' ELSE c.loai IN ('BHXH_BB', 'BHXH_TN') END
+                 AND c.den_ngay_mo >= h.han_dong)
+FROM lists.den_han_dong h
+JOIN previous p ON p.ma_tinh = h.ma_tinh AND p.ngay_tham_chieu = h.ngay_tham_chieu;

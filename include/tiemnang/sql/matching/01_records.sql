@@ -44,6 +44,12 @@ src AS (
            g.ho_ten, g.ngay_sinh, g.ngay_sinh_dau, NULL, em.ma_xa, g.ma_so_thue_don_vi
     FROM stg.wage_earners g JOIN cf USING (file_id)
     LEFT JOIN employer em ON em.ma_so_thue = g.ma_so_thue_don_vi
+    UNION ALL
+    -- field results (CONTRACT §4.7): matched to people like any other record (IDs first, then name, birth
+    -- date and commune); they make no leads and are not a list row's source records
+    SELECT 6, 'collection', k.file_id, k.dong, NULL, k.so_ddcn, k.so_ddcn_tin_cay, NULL, false,
+           k.ho_ten, k.ngay_sinh, k.ngay_sinh_dau, k.gioi_tinh, k.ma_xa, NULL
+    FROM stg.ket_qua k JOIN cf USING (file_id)
 )
 SELECT row_number() OVER (ORDER BY thu_tu, file_id, dong) AS rec_id,
        nguon, file_id, dong, id_nguoi,

@@ -62,19 +62,21 @@ WITH agg AS (
            array_agg(DISTINCT nguon ORDER BY nguon) AS nguon
     FROM mt.w_final GROUP BY person_id
 ),
+-- A field result (nguon 'collection') never speaks for a person who has other records: the person's IDs, name
+-- and key stay those of the records the lists are made of, so a visit does not change who the row is.
 ddcn AS (
     SELECT DISTINCT ON (person_id) person_id, ddcn_goc
-    FROM mt.w_final WHERE ddcn_tc ORDER BY person_id, nguon <> 'register', id_nguoi, rec_id
+    FROM mt.w_final WHERE ddcn_tc AND nguon <> 'collection' ORDER BY person_id, nguon <> 'register', id_nguoi, rec_id
 ),
 bhxh AS (
     SELECT DISTINCT ON (person_id) person_id, bhxh_goc
-    FROM mt.w_final WHERE bhxh_tc ORDER BY person_id, nguon <> 'register', id_nguoi, rec_id
+    FROM mt.w_final WHERE bhxh_tc AND nguon <> 'collection' ORDER BY person_id, nguon <> 'register', id_nguoi, rec_id
 ),
 rep AS (
     -- the record that speaks for the person: the register's, else the most complete one
     SELECT DISTINCT ON (person_id) person_id, ho_ten, ngay_sinh, gioi_tinh, ma_xa, ten_dau
     FROM mt.w_final
-    ORDER BY person_id, nguon <> 'register', id_nguoi, coalesce(length(ngay_sinh), 0) DESC,
+    ORDER BY person_id, nguon <> 'register', nguon = 'collection', id_nguoi, coalesce(length(ngay_sinh), 0) DESC,
              gioi_tinh IS NULL, rec_id
 )
 SELECT a.person_id, a.id_nguoi, d.ddcn_goc, b.bhxh_goc, rep.ho_ten, rep.ngay_sinh, rep.gioi_tinh,

@@ -110,14 +110,17 @@ def _publish_truth(conn, world: Path) -> None:
                 "ket_qua": r["ket_qua"], "ngay_ket_qua": r["ngay_ket_qua"], "ma_dai_ly": r["ma_dai_ly"],
                 "thon": r["thon"]})
         for r in _csv(folder / "tien_do.csv"):
-            _insert(conn, r["ma_xa"], "tien_do", {"tuan": tuan, "nam": int(r["nam"]), "ma_xa": r["ma_xa"],
+            _insert(conn, r["ma_xa"], "tien_do", {"tuan": tuan, "ngay_tham_chieu": as_of, "nam": int(r["nam"]),
+                                                  "ma_xa": r["ma_xa"],
                                                   "nhom": r["nhom"], "chi_tieu": int(r["chi_tieu"]) if r["chi_tieu"] else None,
                                                   "da_dat": int(r["da_dat"]), "ty_le": r["ty_le"] or None})
-            _insert(conn, r["ma_xa"], "tien_do", {"tuan": tuan, "nam": 2026, "ma_xa": r["ma_xa"], "nhom": "CAO_TUOI_X",
+            _insert(conn, r["ma_xa"], "tien_do", {"tuan": tuan, "ngay_tham_chieu": as_of, "nam": 2026,
+                                                  "ma_xa": r["ma_xa"], "nhom": "CAO_TUOI_X",
                                                   "chi_tieu": None, "da_dat": 0, "ty_le": None})  # ignored
         for r in _csv(folder / "tien_do_dai_ly.csv"):
             _insert(conn, r["ma_xa"], "tien_do_dai_ly", {
-                "tuan": tuan, "ma_dai_ly": r["ma_dai_ly"], "ten_dai_ly": r["ten_dai_ly"], "ma_xa": r["ma_xa"],
+                "tuan": tuan, "ngay_tham_chieu": as_of, "ma_dai_ly": r["ma_dai_ly"], "ten_dai_ly": r["ten_dai_ly"],
+                "ma_xa": r["ma_xa"],
                 **{k: int(r[k]) for k in ("so_duoc_giao", "so_co_ket_qua", "so_da_tham_gia")}})
 
 

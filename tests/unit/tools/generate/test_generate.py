@@ -150,3 +150,52 @@ def test_badly_named_file_and_identical_redelivery(world: Path) -> None:
         if f["note"].startswith("byte-identical"):
             original = f["note"].rsplit(" ", 1)[1]
             assert (world / "landing" / f["path"]).read_bytes() == (world / "landing" / original).read_bytes()
+
+
+def test_duplicate_register_records_are_the_registers_kind(world: Path) -> None:
+    """Second register records (CONTRACT §4.5): a later id_nguoi sharing a trusted ID with the person's first
+    record, in every register snapshot from its tu_ngay on, pointed at by records.csv, and in the truth's
+    the_trung with both ids."""
+    people = {r["person_uid"]: r for r in csv.DictReader(open(world / "truth" / "persons.csv", encoding="utf-8"))}
+    dups = list(csv.DictReader(open(world / "truth" / "duplicate_records.csv", encoding="utf-8")))
+    assert dups
+    first_ids = [int(p["id_nguoi"]) for p in people.values() if p["id_nguoi"]]
+    records = {(r["path"], int(r["dong"])): r for r in
+               csv.DictReader(open(world / "truth" / "records.csv", encoding="utf-8"))}
+    snapshots = sorted((world / "landing" / "register").glob("*/persons.csv"))
+    for d in dups:
+        person = people[d["person_uid"]]
+        assert int(d["id_nguoi"]) > max(first_ids)
+        assert (d["so_ddcn"] and d["so_ddcn"] == person["so_ddcn"]) or d["ma_so_bhxh"] == person["ma_so_bhxh"] != ""
+        assert d["ngay_sinh"][:4] == person["ngay_sinh"][:4] and "ho_so_trung" in d["noise"]
+        for path in snapshots:
+            rows = [(dong, row) for dong, row in enumerate(_read_csv(path)[1:], 2) if row[0] == d["id_nguoi"]]
+            if path.parent.name < d["tu_ngay"]:
+                assert rows == []
+                continue
+            [(dong, row)] = rows
+            assert row[1:5] == [d["ma_so_bhxh"], d["so_ddcn"], d["ho_ten"], d["ngay_sinh"]]
+            rec = records[(str(path.relative_to(world / "landing")), dong)]
+            assert rec["person_uid"] == d["person_uid"] and rec["expected"] == "accepted"
+    expected = world / "truth" / "expected" / "2026-11-20" / "the_trung.csv"
+    listed = {r["person_uid"]: r for r in csv.DictReader(open(expected, encoding="utf-8"))}
+    for d in dups:
+        assert d["id_nguoi"] in listed[d["person_uid"]]["id_nguoi"].split(";")
+
+
+def test_duplicate_records_leave_every_other_file_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    """The duplicates take their own random stream: with or without them, every file but the register's persons
+    and coverage (and the truth that describes them) is byte for byte the same."""
+    from tiemnang_tools.generate import world as world_module
+
+    monkeypatch.setattr(world_module, "DUPLICATE_SHARE", 0.0)
+    generate(tmp_path / "none", 600, seed=5)
+    monkeypatch.setattr(world_module, "DUPLICATE_SHARE", 0.05)
+    summary = generate(tmp_path / "many", 600, seed=5)
+    assert summary["register_duplicates"] > 10
+    changed = {"persons.csv", "coverage.csv", "records.csv", "duplicate_records.csv", "the_trung.csv"}
+    a, b = _digest(tmp_path / "none"), _digest(tmp_path / "many")
+    assert set(a) == set(b)
+    different = {path for path in a if a[path] != b.get(path)}
+    assert different and {Path(path).name for path in different} <= changed
+    assert any(path.startswith("landing/register/") for path in different)

@@ -98,4 +98,51 @@ def test_revision2_register_groups_and_duplicate_cards() -> None:
     assert rows[12] == ("DUNG_BHXH_BB", "DUNG_BHXH_BB")
     assert rows[13] == ("HET_HAN_BHYT", "HET_HAN_BHYT")
     assert 14 not in rows
-    assert lists["the_trung"] == [{"person_uid": 14, "loai": "THE_TRUNG", "ma_xa": "00004", "so_the": 2}]
+    assert lists["the_trung"] == [{"person_uid": 14, "loai": "THE_TRUNG", "ma_xa": "00004", "so_the": 2,
+                                   "id_nguoi": "114", "ma_doi_tuong": "GD;HN"}]
+
+
+def test_duplicate_register_records() -> None:
+    """Two register records of one human (CONTRACT §4.5): THE_TRUNG when cards on both cover D, else HO_SO_TRUNG;
+    the commune is the greatest id_nguoi's; the person stays one person on every other list."""
+    dv = _world()
+    between = date(2026, 11, 19)
+    dv.persons += [(20, 120, "00004", "H2", OLD, date(1950, 1, 1)),     # CAO_TUOI, GD due, a second record
+                   (20, 920, "00007", "", OLD, date(1950, 1, 1)),      # elsewhere, with no card
+                   (21, 121, "00004", "", OLD, date(1990, 1, 1)),      # HS card here, HN card on the second
+                   (21, 921, "00010", "", OLD, date(1990, 1, 1)),
+                   (22, 122, "00004", "", OLD, date(1990, 1, 1)),      # second record only from week 2
+                   (22, 922, "00010", "", between, date(1990, 1, 1)),
+                   (23, 923, "00004", "", OLD, date(1990, 1, 1)),      # the second record has the lower id
+                   (23, 124, "00013", "H3", OLD, date(1990, 1, 1)),
+                   (24, 125, "00004", "H3", OLD, date(1990, 1, 1))]    # household of 23's second record
+    dv.spells += [_spell(120, "BHYT", "GD", date(2026, 5, 20), date(2026, 11, 19), pt=6, thu_tu=1),
+                  _spell(920, "BHYT", "GB", date(2022, 1, 1), date(2022, 12, 31)),
+                  _spell(121, "BHYT", "HS", date(2026, 1, 1), date(2026, 12, 31)),
+                  _spell(921, "BHYT", "HN", date(2026, 1, 1), date(2026, 12, 31)),
+                  _spell(923, "BHYT", "GD", date(2026, 1, 1), date(2026, 12, 31), pt=12, thu_tu=1)]
+    lists = expected_lists(dv, D)
+    trung = {r["person_uid"]: r for r in lists["the_trung"]}
+    assert trung[20] == {"person_uid": 20, "loai": "HO_SO_TRUNG", "ma_xa": "00007", "so_the": 1,
+                         "id_nguoi": "120;920", "ma_doi_tuong": "GD"}
+    assert trung[21] == {"person_uid": 21, "loai": "THE_TRUNG", "ma_xa": "00010", "so_the": 2,
+                         "id_nguoi": "121;921", "ma_doi_tuong": "HN;HS"}
+    assert 22 not in trung                                   # its second record is not in week 1's snapshot
+    assert trung[23]["ma_xa"] == "00004" and trung[23]["id_nguoi"] == "124;923"
+    # one person: one due row (the card's record), one lead row in the first record's commune
+    assert [r for r in lists["den_han_dong"] if r["id_nguoi"] in (120, 920)] == [
+        {"id_nguoi": 120, "loai": "BHYT_GD", "han_dong": "2026-11-20", "phuong_thuc": 6, "so_tien": 683_100}]
+    leads = {r["person_uid"]: r for r in lists["tiem_nang"]}
+    assert 20 not in leads                                   # the GD card covers D
+    assert 21 not in leads and 23 not in leads
+    # a household is known by the ma_ho of each record: 23's GD card on its record 923 (no ma_ho) names no
+    # household; 24 shares 23's other record's ma_ho, which holds no GD card
+    assert 24 not in leads
+    week2_lists = expected_lists(dv, date(2026, 11, 20))
+    # week 2: the card lapsed, 76 years old: one CAO_TUOI row in the first record's commune, not the second's
+    assert [(r["nhom"], r["ma_xa"]) for r in week2_lists["tiem_nang"] if r["person_uid"] == 20] == [
+        ("CAO_TUOI", "00004")]
+    week2 = {r["person_uid"]: r for r in week2_lists["the_trung"]}
+    assert week2[20]["so_the"] == 0 and week2[20]["ma_xa"] == "00007"
+    assert week2[22] == {"person_uid": 22, "loai": "HO_SO_TRUNG", "ma_xa": "00010", "so_the": 0,
+                         "id_nguoi": "122;922", "ma_doi_tuong": ""}
