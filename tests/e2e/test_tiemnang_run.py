@@ -82,11 +82,15 @@ def test_lists_match_truth(runs, world, e2e_warehouse):
     """Published rows against the generator's oracle (the perfect-identity answer of CONTRACT §4)."""
     with psycopg.connect(e2e_warehouse) as conn:
         for as_of, tuan in WEEKS.items():
-            diff = compare_week(conn, world, as_of, tuan)
+            diff = compare_week(conn, world, as_of, tuan, collection=True)   # with §4.7-§4.8 (compare_collection)
             assert diff["tiem_nang"]["expected"] > 0 and diff["den_han_dong"]["expected"] > 0
+            assert diff["loai_tru"]["expected"] > 0 and diff["phan_cong_phat_lai"]["expected"] > 0
+            assert diff["ma_dai_ly"]["expected"] > 0 and diff["tien_do_dai_ly"]["expected"] > 0
             assert diff["don_vi_no_dong"]["expected"] > 0          # revision 2's lists are there to compare
             assert is_equal(diff), f"{tuan}: {diff}"
         assert diff["the_trung"]["expected"] > 0                   # the second week has overlapping cards
+        assert diff["tien_do"]["expected"] > 0 and any(r["da_dat"] != "0" for r in _read_csv(
+            world / "truth" / "expected" / as_of / "tien_do.csv"))  # the second week has joiners
     # both kinds of the_trung were in the truth compared (as multisets, with their ids and card codes): a person
     # with two register records, and two cards on two records of one person (CONTRACT §4.5)
     for as_of in WEEKS:

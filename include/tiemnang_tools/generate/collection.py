@@ -928,7 +928,7 @@ class Collection:
         no_id = not p.so_ddcn or (self.no_id_ok.get(v.uid, False) and rng.random() < 0.25)
         name = p.ho_ten
         r = rng.random()
-        if not no_id and r < 0.08:
+        if not no_id and p.id_nguoi and r < 0.08:  # the ID and the register's record carry it to the person
             name = _typo(rng, name)
             notes.append("ten_sai_chinh_ta")
         elif r < 0.13:
